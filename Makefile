@@ -1,0 +1,66 @@
+# Entry points for people and CI. `make demo` and `make test` set up everything
+# they need (a .venv with the toolchain) on a machine with Python 3.11, pip,
+# git and make.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+IN_TREE := scripts/in_collection_tree.sh
+SANITY_PYTHON ?= 3.11
+export LANG := C.UTF-8
+export LC_ALL := C.UTF-8
+export ANSIBLE_NOCOLOR := 1
+
+.PHONY: help venv demo test sanity units emulator-tests integration lint docs-lint \
+        changelog-lint build-check clean
+
+help:
+	@echo "make demo   - start the bundled emulator and run the example playbooks against it"
+	@echo "make test   - every check: sanity, units, emulator tests, integration, lint, docs, changelog, build"
+	@echo "make sanity | units | emulator-tests | integration | lint | docs-lint | changelog-lint | build-check"
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; run: make PYTHON=python3 ..." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@scripts/install_system_tools.sh
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	scripts/demo.sh
+
+test: $(STAMP)
+	scripts/run_test_steps.sh sanity units emulator-tests integration lint docs-lint changelog-lint build-check
+
+sanity: $(STAMP)
+	$(IN_TREE) ansible-test sanity --python $(SANITY_PYTHON) --color no
+
+units: $(STAMP)
+	$(IN_TREE) ansible-test units --python $(SANITY_PYTHON) --requirements --color no
+
+emulator-tests: $(STAMP)
+	PYTHONPATH=tests $(BIN)/python -m pytest -q -p no:cacheprovider tests/emulator_tests
+
+integration: $(STAMP)
+	$(IN_TREE) ansible-test integration --python $(SANITY_PYTHON) --color no $(TARGETS)
+
+lint: $(STAMP)
+	$(IN_TREE) $(CURDIR)/$(BIN)/ansible-lint --profile production --offline
+
+docs-lint: $(STAMP)
+	$(IN_TREE) $(CURDIR)/$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
+
+changelog-lint: $(STAMP)
+	$(BIN)/antsibull-changelog lint
+
+build-check: $(STAMP)
+	scripts/build_check.sh
+
+clean:
+	rm -rf build tests/output demo-output .ansible
