@@ -51,7 +51,7 @@ integration: $(STAMP)
 	$(IN_TREE) ansible-test integration --python $(SANITY_PYTHON) --color no $(TARGETS)
 
 lint: $(STAMP)
-	$(IN_TREE) $(CURDIR)/$(BIN)/ansible-lint --profile production --offline
+	$(IN_TREE) $(CURDIR)/$(BIN)/ansible-lint --profile production --offline --nocolor
 
 docs-lint: $(STAMP)
 	$(IN_TREE) $(CURDIR)/$(BIN)/antsibull-docs lint-collection-docs --plugin-docs .
