@@ -13,12 +13,12 @@ export LC_ALL := C.UTF-8
 export ANSIBLE_NOCOLOR := 1
 
 .PHONY: help venv demo test sanity units emulator-tests integration lint docs-lint \
-        changelog-lint build-check clean
+        changelog-lint build-check ee-check clean
 
 help:
 	@echo "make demo   - start the bundled emulator and run the example playbooks against it"
 	@echo "make test   - every check: sanity, units, emulator tests, integration, lint, docs, changelog, build"
-	@echo "make sanity | units | emulator-tests | integration | lint | docs-lint | changelog-lint | build-check"
+	@echo "make sanity | units | emulator-tests | integration | lint | docs-lint | changelog-lint | build-check | ee-check"
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; run: make PYTHON=python3 ..." >&2; exit 1; }
@@ -36,7 +36,7 @@ demo: $(STAMP)
 	scripts/demo.sh
 
 test: $(STAMP)
-	scripts/run_test_steps.sh sanity units emulator-tests integration lint docs-lint changelog-lint build-check
+	scripts/run_test_steps.sh sanity units emulator-tests integration lint docs-lint changelog-lint build-check ee-check
 
 sanity: $(STAMP)
 	$(IN_TREE) ansible-test sanity --python $(SANITY_PYTHON) --color no
@@ -61,6 +61,9 @@ changelog-lint: $(STAMP)
 
 build-check: $(STAMP)
 	scripts/build_check.sh
+
+ee-check: $(STAMP)
+	scripts/ee_check.sh
 
 clean:
 	rm -rf build tests/output demo-output .ansible
