@@ -13,7 +13,7 @@ export LC_ALL := C.UTF-8
 export ANSIBLE_NOCOLOR := 1
 
 .PHONY: help venv demo test sanity units emulator-tests integration lint docs-lint \
-        changelog-lint build-check ee-check clean
+        changelog-lint build-check ee-check matrix clean
 
 help:
 	@echo "make demo   - start the bundled emulator and run the example playbooks against it"
@@ -64,6 +64,10 @@ build-check: $(STAMP)
 
 ee-check: $(STAMP)
 	scripts/ee_check.sh
+
+# Units and integration on every ansible-core minor version we claim (2.16-2.19).
+matrix:
+	scripts/matrix.sh $(VERSIONS)
 
 clean:
 	rm -rf build tests/output demo-output .ansible

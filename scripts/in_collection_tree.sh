@@ -12,7 +12,8 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-venv_bin="$repo/.venv/bin"
+# VENV selects the toolchain (make matrix runs one venv per ansible-core version).
+venv_bin="${VENV:-$repo/.venv}/bin"
 export PATH="$venv_bin:$PATH" LANG=C.UTF-8 LC_ALL=C.UTF-8
 
 install_pip_bootstrap_stand_in() {
