@@ -1,0 +1,136 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to gisadmin.notebook_server
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The words a drain prints: one line per poll, and the closing summary."""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_policy import DrainJob
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_waiter import (
+    STOPPED_ERROR,
+    STOPPED_FAILURES,
+    STOPPED_IDLE,
+    DrainResult,
+    PollRecord,
+)
+
+_MAX_ERROR_CHARS = 160
+
+
+def format_duration(seconds: Optional[float]) -> str:
+    """``45s``, ``4m10s``, ``12m``, ``2h5m``, ``1d3h``: two units at most, whole seconds."""
+    if seconds is None:
+        return "?"
+    total = max(0, int(seconds))
+    for unit_seconds, unit, sub_seconds, sub_unit in ((86400, "d", 3600, "h"), (3600, "h", 60, "m"), (60, "m", 1, "s")):
+        if total >= unit_seconds:
+            whole, rest = divmod(total, unit_seconds)
+            part = rest // sub_seconds
+            return "%d%s%d%s" % (whole, unit, part, sub_unit) if part else "%d%s" % (whole, unit)
+    return "%ds" % total
+
+
+def _plural(count: int, word: str) -> str:
+    return "%d %s%s" % (count, word, "" if count == 1 else "s")
+
+
+def describe_job(job: DrainJob) -> str:
+    """``executeNotebook by alice, 12m``."""
+    return "%s by %s, %s" % (job.job_type or "unknown type", job.owner or "unknown user", format_duration(job.age_seconds))
+
+
+def describe_job_with_id(job: DrainJob, stuck: bool = False) -> str:
+    """``j0bc7... executeNotebook by alice, 12m (PROCESSING, stuck)``."""
+    notes = job.status or "no status"
+    if stuck:
+        notes += ", stuck"
+    return "%s %s (%s)" % (job.job_id, describe_job(job), notes)
+
+
+def short_error(message: Optional[str]) -> str:
+    """First line of an error message, cut to a length that fits one printed line."""
+    lines = (message or "").strip().splitlines()
+    text = lines[0] if lines else "unknown error"
+    return text if len(text) <= _MAX_ERROR_CHARS else text[:_MAX_ERROR_CHARS - 3] + "..."
+
+
+def _progress(record: PollRecord) -> str:
+    return "waiting %s of %s" % (format_duration(record.elapsed), format_duration(record.timeout))
+
+
+def format_poll_line(label: str, record: PollRecord) -> str:
+    """One line a person reads at a glance, e.g.
+
+    ``nb1: 3 active jobs (oldest: executeNotebook by alice, 12m) - waiting 4m10s of 30m``
+    """
+    verdict = record.verdict
+    if verdict is None:
+        if not record.transient:
+            return "%s: poll %d failed: %s - stopping" % (label, record.number, short_error(record.error))
+        return "%s: poll %d failed: %s (%d in a row, stopping at %d) - %s" % (
+            label, record.number, short_error(record.error), record.consecutive_failures,
+            record.max_consecutive_failures, _progress(record))
+
+    ignored = verdict.ignored_stuck
+    if verdict.idle:
+        line = "%s: idle" % label
+        if ignored:
+            line += " apart from %s ignored (oldest: %s)" % (_plural(len(ignored), "stuck job"), describe_job(ignored[0]))
+        line += " - after %s, %s" % (format_duration(record.elapsed), _plural(record.number, "poll"))
+    else:
+        parts = [_plural(len(verdict.blocking), "active job")]
+        blocking_stuck = len(verdict.stuck) - len(ignored)
+        if blocking_stuck:
+            parts.append("%d stuck" % blocking_stuck)
+        if ignored:
+            parts.append("%d stuck ignored" % len(ignored))
+        if not verdict.complete and record.listing is not None:
+            total = record.listing.total
+            parts.append("listing incomplete: %d of %s jobs" % (len(record.listing.jobs), "?" if total is None else total))
+        line = "%s: %s" % (label, ", ".join(parts))
+        if verdict.blocking:
+            line += " (oldest: %s)" % describe_job(verdict.blocking[0])
+        line += " - " + _progress(record)
+    for job in record.cancelled:
+        line += "; cancelled stuck job %s (%s)" % (job.job_id, describe_job(job))
+    for job, error in record.cancel_errors:
+        line += "; could not cancel %s: %s" % (job.job_id, short_error(error))
+    return line
+
+
+def _job_list(jobs: Iterable[DrainJob], stuck_ids: Iterable[str]) -> str:
+    stuck = set(stuck_ids)
+    return "; ".join(describe_job_with_id(job, job.job_id in stuck) for job in jobs)
+
+
+def format_outcome(label: str, result: DrainResult) -> str:
+    """The closing sentence: idle, or why not and every job that still blocks."""
+    stuck_ids = [job.job_id for job in result.stuck]
+    waited = "%s (%s, %s)" % (format_duration(result.waited_seconds), _plural(result.polls, "poll"),
+                              "%d failed" % result.failures)
+    if result.stopped_by == STOPPED_IDLE:
+        line = "%s: idle after %s" % (label, waited)
+        if result.ignored_stuck:
+            line += "; ignored %s: %s" % (_plural(len(result.ignored_stuck), "stuck job"),
+                                          _job_list(result.ignored_stuck, stuck_ids))
+    elif result.stopped_by == STOPPED_FAILURES:
+        line = "%s: gave up after %s: %s failed in a row, last error: %s" % (
+            label, waited, _plural(result.consecutive_failures, "poll"), short_error(result.last_error))
+    elif result.stopped_by == STOPPED_ERROR:
+        line = "%s: stopped after %s: %s" % (label, waited, short_error(result.last_error))
+    else:
+        line = "%s: not idle after %s, timeout %s" % (label, waited, format_duration(result.timeout))
+    if result.stopped_by != STOPPED_IDLE:
+        if result.blocking:
+            line += "; %s: %s" % (_plural(len(result.blocking), "blocking job"), _job_list(result.blocking, stuck_ids))
+        elif result.polls > result.failures:
+            line += "; the last listing was incomplete, so idle could not be confirmed"
+        else:
+            line += "; no listing could be read"
+    if result.cancelled:
+        line += "; cancelled: %s" % ", ".join(job.job_id for job in result.cancelled)
+    for job_id, error in sorted(result.cancel_failures.items()):
+        line += "; could not cancel %s: %s" % (job_id, short_error(error))
+    return line
