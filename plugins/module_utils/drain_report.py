@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Iterable, List, Optional
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_policy import DrainJob
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_waiter import (
@@ -105,32 +105,49 @@ def _job_list(jobs: Iterable[DrainJob], stuck_ids: Iterable[str]) -> str:
     return "; ".join(describe_job_with_id(job, job.job_id in stuck) for job in jobs)
 
 
+def _blocking_tail(result: DrainResult, stuck_ids: List[str]) -> str:
+    if result.blocking:
+        return "; %s: %s" % (_plural(len(result.blocking), "blocking job"), _job_list(result.blocking, stuck_ids))
+    if result.polls > result.failures:
+        return "; the last listing was incomplete, so idle could not be confirmed"
+    return "; no listing could be read"
+
+
+def _ignored_tail(result: DrainResult, stuck_ids: List[str]) -> str:
+    if not result.ignored_stuck:
+        return ""
+    return "; ignored %s: %s" % (_plural(len(result.ignored_stuck), "stuck job"), _job_list(result.ignored_stuck, stuck_ids))
+
+
 def format_outcome(label: str, result: DrainResult) -> str:
     """The closing sentence: idle, or why not and every job that still blocks."""
     stuck_ids = [job.job_id for job in result.stuck]
-    waited = "%s (%s, %s)" % (format_duration(result.waited_seconds), _plural(result.polls, "poll"),
-                              "%d failed" % result.failures)
+    waited = "%s (%s, %d failed)" % (format_duration(result.waited_seconds), _plural(result.polls, "poll"), result.failures)
     if result.stopped_by == STOPPED_IDLE:
-        line = "%s: idle after %s" % (label, waited)
-        if result.ignored_stuck:
-            line += "; ignored %s: %s" % (_plural(len(result.ignored_stuck), "stuck job"),
-                                          _job_list(result.ignored_stuck, stuck_ids))
-    elif result.stopped_by == STOPPED_FAILURES:
-        line = "%s: gave up after %s: %s failed in a row, last error: %s" % (
-            label, waited, _plural(result.consecutive_failures, "poll"), short_error(result.last_error))
-    elif result.stopped_by == STOPPED_ERROR:
-        line = "%s: stopped after %s: %s" % (label, waited, short_error(result.last_error))
+        line = "%s: idle after %s%s" % (label, waited, _ignored_tail(result, stuck_ids))
     else:
-        line = "%s: not idle after %s, timeout %s" % (label, waited, format_duration(result.timeout))
-    if result.stopped_by != STOPPED_IDLE:
-        if result.blocking:
-            line += "; %s: %s" % (_plural(len(result.blocking), "blocking job"), _job_list(result.blocking, stuck_ids))
-        elif result.polls > result.failures:
-            line += "; the last listing was incomplete, so idle could not be confirmed"
+        if result.stopped_by == STOPPED_FAILURES:
+            line = "%s: gave up after %s: %s failed in a row, last error: %s" % (
+                label, waited, _plural(result.consecutive_failures, "poll"), short_error(result.last_error))
+        elif result.stopped_by == STOPPED_ERROR:
+            line = "%s: stopped after %s: %s" % (label, waited, short_error(result.last_error))
         else:
-            line += "; no listing could be read"
+            line = "%s: not idle after %s, timeout %s" % (label, waited, format_duration(result.timeout))
+        line += _blocking_tail(result, stuck_ids)
     if result.cancelled:
         line += "; cancelled: %s" % ", ".join(job.job_id for job in result.cancelled)
     for job_id, error in sorted(result.cancel_failures.items()):
         line += "; could not cancel %s: %s" % (job_id, short_error(error))
     return line
+
+
+def format_check_outcome(label: str, result: DrainResult, would: List[str]) -> str:
+    """Check mode's answer after one look: idle now or not, and what a real run would do."""
+    stuck_ids = [job.job_id for job in result.stuck]
+    if result.idle:
+        line = "%s: idle now%s" % (label, _ignored_tail(result, stuck_ids))
+    elif result.failures:
+        line = "%s: could not read the jobs: %s" % (label, short_error(result.last_error))
+    else:
+        line = "%s: not idle now%s" % (label, _blocking_tail(result, stuck_ids))
+    return "%s (check mode: %s)" % (line, ", ".join(would) if would else "nothing to do")

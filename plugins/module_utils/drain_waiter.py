@@ -21,6 +21,7 @@ STOPPED_IDLE = "idle"
 STOPPED_TIMEOUT = "timeout"
 STOPPED_FAILURES = "failures"
 STOPPED_ERROR = "error"
+STOPPED_CHECK_MODE = "check_mode"  # check mode looked once and found the server busy
 
 
 @dataclass(frozen=True)

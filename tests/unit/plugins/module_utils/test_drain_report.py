@@ -13,6 +13,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_pol
     judge_listing,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_report import (
+    format_check_outcome,
     format_duration,
     format_outcome,
     format_poll_line,
@@ -149,3 +150,15 @@ def test_outcome_failures_and_error():
                                          cancel_failures={"j9": "not found"})) == (
         "nb1: stopped after 2m10s (1 poll, 1 failed): Invalid credentials; no listing could be read"
         "; could not cancel j9: not found")
+
+
+def test_check_outcome():
+    assert format_check_outcome("nb1", _result(STOPPED_IDLE, polls=1, failures=0), []) == \
+        "nb1: idle now (check mode: nothing to do)"
+    busy = _result("check_mode", polls=1, failures=0, blocking=(_job("j1"),))
+    assert format_check_outcome("nb1", busy, ["would set READ_ONLY", "would wait up to 30m"]) == (
+        "nb1: not idle now; 1 blocking job: j1 executeNotebook by alice, 1m (PROCESSING) "
+        "(check mode: would set READ_ONLY, would wait up to 30m)")
+    failed = _result("check_mode", polls=1, failures=1, last_error="Connection refused")
+    assert format_check_outcome("nb1", failed, ["would wait up to 30m"]) == \
+        "nb1: could not read the jobs: Connection refused (check mode: would wait up to 30m)"
