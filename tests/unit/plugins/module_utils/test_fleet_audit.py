@@ -1,0 +1,136 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to gisadmin.notebook_server
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Querying many servers at once: order, isolation of failures, secrets kept out of errors."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.fleet_audit import (
+    AuditTarget,
+    ServerJobs,
+    audit_fleet,
+    audit_one,
+    build_targets,
+    public_url,
+    redact,
+)
+from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.audit_samples import job
+
+DEFAULTS = {"username": "admin", "password": "s3cr3t-Pa55", "validate_certs": True, "timeout": 30}
+
+
+class ExpectedError(Exception):
+    pass
+
+
+def test_build_targets_merges_defaults_and_server_options():
+    targets = build_targets([
+        {"name": "nb1", "url": "https://nb1:11443/arcgis"},
+        {"name": "nb2", "url": "https://nb2:11443/arcgis", "token": "tok-2", "validate_certs": False, "password": None},
+    ], DEFAULTS)
+    assert targets[0].connection["password"] == "s3cr3t-Pa55"
+    assert targets[0].connection["retries"] is None
+    assert targets[1].connection["token"] == "tok-2"
+    assert targets[1].connection["validate_certs"] is False
+    assert targets[1].connection["password"] == "s3cr3t-Pa55"  # None means "not set here"
+    assert "s3cr3t" not in repr(targets[0])
+
+
+def test_build_targets_names_and_duplicates():
+    targets = build_targets([{"url": "https://u:p@nb1:11443/arcgis?x=1"}, {"name": "a", "url": "x"}, {"name": "a", "url": "y"}],
+                            DEFAULTS)
+    assert [t.name for t in targets] == ["https://nb1:11443/arcgis", "a", "a (2)"]
+
+
+@pytest.mark.parametrize("server, message", [
+    ({"name": "nb1"}, "servers[0] (nb1) has no url"),
+    ({"name": "nb1", "url": "x", "username": None}, None),
+])
+def test_build_targets_needs_url(server, message):
+    if message:
+        with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
+            build_targets([server], DEFAULTS)
+    else:
+        assert build_targets([server], DEFAULTS)[0].connection["username"] == "admin"
+
+
+def test_build_targets_needs_credentials():
+    with pytest.raises(ValueError, match="needs a token, or a username and a password") as info:
+        build_targets([{"name": "nb1", "url": "x"}], {"username": "admin"})
+    assert "admin" not in str(info.value).replace("needs", "")
+
+
+def test_public_url_drops_userinfo_and_query():
+    assert public_url("https://admin:pw@nb:11443/arcgis/?token=abc#x") == "https://nb:11443/arcgis/"
+    assert public_url(None) == ""
+
+
+def test_redact_masks_secrets_everywhere():
+    text = redact("failed https://admin:pw@nb/arcgis?token=abc123&f=json: bad password s3cr3t-Pa55 (token tok-XYZ)",
+                  ["s3cr3t-Pa55", "tok-XYZ", ""])
+    assert "pw@" not in text and "abc123" not in text and "s3cr3t" not in text and "tok-XYZ" not in text
+    assert "token=********&f=json" in text
+
+
+def test_audit_one_turns_any_error_into_an_unreachable_entry():
+    target = AuditTarget("nb1", {"url": "https://nb1/arcgis", "password": "s3cr3t-Pa55", "token": None})
+
+    def broken(_target):
+        raise RuntimeError("boom with s3cr3t-Pa55\nsecond line")
+
+    entry = audit_one(target, broken)
+    assert entry.reachable is False
+    assert entry.error == "RuntimeError: boom with ******** second line"
+
+    def expected(_target):
+        raise ExpectedError("Invalid credentials")
+
+    assert audit_one(target, expected, expected_errors=(ExpectedError,)).error == "Invalid credentials"
+
+
+def test_audit_fleet_keeps_order_and_isolates_failures():
+    targets = [AuditTarget("nb%d" % i, {"url": "https://nb%d/arcgis" % i, "password": "pw"}) for i in range(6)]
+
+    def read(target):
+        if target.name == "nb3":
+            raise ExpectedError("connection refused")
+        return ServerJobs(jobs=(job(target.name + "-j", "active", 1),), reported_total=1)
+
+    entries = audit_fleet(targets, read, max_workers=4, expected_errors=(ExpectedError,))
+    assert [e.name for e in entries] == ["nb%d" % i for i in range(6)]
+    assert [e.reachable for e in entries] == [True, True, True, False, True, True]
+    assert entries[3].error == "connection refused"
+    assert entries[0].jobs[0].job_id == "nb0-j"
+
+
+def test_audit_fleet_runs_servers_concurrently():
+    targets = [AuditTarget("nb%d" % i, {"url": "u"}) for i in range(8)]
+    running = []
+    peak = []
+    lock = threading.Lock()
+
+    def slow(_target):
+        with lock:
+            running.append(1)
+            peak.append(len(running))
+        time.sleep(0.2)
+        with lock:
+            running.pop()
+        return ServerJobs(jobs=())
+
+    started = time.monotonic()
+    audit_fleet(targets, slow, max_workers=8)
+    elapsed = time.monotonic() - started
+    assert max(peak) == 8
+    assert elapsed < 0.2 * 8 / 2
+
+
+def test_audit_fleet_with_one_worker_and_no_targets():
+    assert audit_fleet([], lambda t: ServerJobs(jobs=())) == []
+    entries = audit_fleet([AuditTarget("a", {"url": "u"})], lambda t: ServerJobs(jobs=(), reported_total=0), max_workers=0)
+    assert entries[0].reachable and entries[0].reported_total == 0
