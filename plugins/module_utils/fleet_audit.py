@@ -28,6 +28,8 @@ class AuditTarget:
 
     name: str
     connection: Dict[str, Any] = field(repr=False)
+    # Set when the options alone show the server cannot be asked (no URL, no credentials).
+    setup_error: Optional[str] = None
 
     @property
     def secrets(self) -> Tuple[str, ...]:
@@ -59,29 +61,33 @@ def redact(message: str, secrets: Iterable[str]) -> str:
 
 
 def build_targets(servers: Sequence[Dict[str, Any]], defaults: Dict[str, Any]) -> List[AuditTarget]:
-    """Merge each server's options over the defaults; ``ValueError`` names the server, never a secret."""
+    """Merge each server's options over the defaults.
+
+    A server without a URL or credentials is still a target, with a ``setup_error``: one badly configured
+    inventory host must not stop the audit of the others.
+    """
     targets: List[AuditTarget] = []
     seen: Dict[str, int] = {}
     for index, server in enumerate(servers):
         connection = {key: defaults.get(key) for key in CONNECTION_KEYS}
         connection.update({key: value for key, value in server.items() if key in CONNECTION_KEYS and value is not None})
         name = str(server.get("name") or public_url(connection.get("url")) or "server %d" % (index + 1))
+        setup_error = None
         if not connection.get("url"):
-            raise ValueError("servers[%d] (%s) has no url" % (index, name))
-        if not (connection.get("token") or (connection.get("username") and connection.get("password"))):
-            raise ValueError("servers[%d] (%s) needs a token, or a username and a password" % (index, name))
+            setup_error = "no url is set for this server"
+        elif not (connection.get("token") or (connection.get("username") and connection.get("password"))):
+            setup_error = "no credentials are set for this server: a token, or a username and a password"
         # Two servers with one name would merge in the report; number the later ones.
         seen[name] = seen.get(name, 0) + 1
         if seen[name] > 1:
             name = "%s (%d)" % (name, seen[name])
-        targets.append(AuditTarget(name=name, connection=connection))
+        targets.append(AuditTarget(name=name, connection=connection, setup_error=setup_error))
     return targets
 
 
 def describe_error(exc: BaseException) -> str:
-    """A one-line cause; unexpected exception types keep their class name so the cause stays findable."""
-    text = " ".join(str(exc).split()) or exc.__class__.__name__
-    return text
+    """The cause on one line; an exception without a message is named by its class."""
+    return " ".join(str(exc).split()) or exc.__class__.__name__
 
 
 def audit_one(
@@ -93,6 +99,8 @@ def audit_one(
     """Read one server; any exception becomes an unreachable entry whose message holds no secret."""
     started = clock()
     url = public_url(target.connection.get("url"))
+    if target.setup_error:
+        return ServerAudit(name=target.name, url=url, reachable=False, error=target.setup_error, elapsed_seconds=0.0)
     try:
         listing = read_jobs(target)
     except expected_errors as exc:  # pylint: disable=catching-non-exception

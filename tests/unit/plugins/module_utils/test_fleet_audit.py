@@ -47,22 +47,16 @@ def test_build_targets_names_and_duplicates():
     assert [t.name for t in targets] == ["https://nb1:11443/arcgis", "a", "a (2)"]
 
 
-@pytest.mark.parametrize("server, message", [
-    ({"name": "nb1"}, "servers[0] (nb1) has no url"),
-    ({"name": "nb1", "url": "x", "username": None}, None),
-])
-def test_build_targets_needs_url(server, message):
-    if message:
-        with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
-            build_targets([server], DEFAULTS)
-    else:
-        assert build_targets([server], DEFAULTS)[0].connection["username"] == "admin"
+def test_servers_without_url_or_credentials_become_error_entries():
+    targets = build_targets([{"name": "nb1"}, {"name": "nb2", "url": "https://nb2/arcgis"}], {"username": "admin"})
+    assert targets[0].setup_error == "no url is set for this server"
+    assert targets[1].setup_error == "no credentials are set for this server: a token, or a username and a password"
 
+    def never(_target):
+        raise AssertionError("a server that cannot be asked is not asked")
 
-def test_build_targets_needs_credentials():
-    with pytest.raises(ValueError, match="needs a token, or a username and a password") as info:
-        build_targets([{"name": "nb1", "url": "x"}], {"username": "admin"})
-    assert "admin" not in str(info.value).replace("needs", "")
+    entries = audit_fleet(targets, never)
+    assert [(e.reachable, e.error) for e in entries] == [(False, targets[0].setup_error), (False, targets[1].setup_error)]
 
 
 def test_public_url_drops_userinfo_and_query():
