@@ -1,0 +1,48 @@
+"""The emulator's clock: epoch milliseconds that can run faster than real time and be moved forward."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+
+class EmulatedClock:
+    """Emulated time = a wall-clock anchor plus scaled monotonic time elapsed since the anchor.
+
+    A monotonic base keeps emulated time from jumping when the host clock is adjusted;
+    re-anchoring on every change keeps it continuous when the scale changes.
+    """
+
+    def __init__(self, time_scale: float = 1.0):
+        self._lock = threading.Lock()
+        self._scale = float(time_scale)
+        self._anchor_ms = time.time() * 1000.0
+        self._anchor_mono = time.monotonic()
+
+    @property
+    def time_scale(self) -> float:
+        return self._scale
+
+    def now_ms(self) -> int:
+        with self._lock:
+            return int(self._anchor_ms + (time.monotonic() - self._anchor_mono) * 1000.0 * self._scale)
+
+    def _reanchor(self) -> None:
+        mono = time.monotonic()
+        self._anchor_ms += (mono - self._anchor_mono) * 1000.0 * self._scale
+        self._anchor_mono = mono
+
+    def set_time_scale(self, time_scale: float) -> None:
+        if time_scale < 0:
+            raise ValueError("time_scale must not be negative")
+        with self._lock:
+            self._reanchor()
+            self._scale = float(time_scale)
+
+    def advance(self, seconds: float) -> None:
+        """Jump forward in emulated time (tests use this instead of sleeping)."""
+        if seconds < 0:
+            raise ValueError("the emulated clock only moves forward")
+        with self._lock:
+            self._reanchor()
+            self._anchor_ms += seconds * 1000.0

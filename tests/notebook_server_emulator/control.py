@@ -1,0 +1,136 @@
+"""A small client of the control API for tests (standard library only).
+
+    control = EmulatorControl.from_state_file("emulator.json")
+    job_id = control.add_active_job()
+    control.inject_fault("http_503", count=2, path="system/jobs")
+    control.finish_job(job_id)
+    assert not any(entry["secret_in_url"] for entry in control.requests())
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+import urllib.error
+import urllib.parse
+import urllib.request
+
+
+class ControlApiError(RuntimeError):
+    def __init__(self, status: int, message: str):
+        self.status = status
+        super().__init__("control API answered %d: %s" % (status, message))
+
+
+class EmulatorControl:
+    def __init__(self, control_url: str, secret: str, ca_path: str | None = None, timeout: float = 60.0):
+        self.control_url = control_url.rstrip("/")
+        self.secret = secret
+        self.timeout = timeout
+        self._ssl = ssl.create_default_context(cafile=ca_path) if ca_path else None
+
+    @classmethod
+    def from_start_line(cls, start_line: dict) -> EmulatorControl:
+        return cls(start_line["control_url"], start_line["control_secret"], start_line.get("ca_path"))
+
+    @classmethod
+    def from_state_file(cls, path: str) -> EmulatorControl:
+        with open(path, encoding="utf-8") as handle:
+            return cls.from_start_line(json.load(handle))
+
+    def call(self, method: str, path: str, body: dict | None = None, query: dict | None = None):
+        url = self.control_url + "/" + path.lstrip("/")
+        if query:
+            url += "?" + urllib.parse.urlencode(query)
+        data = json.dumps(body).encode("utf-8") if body is not None else None
+        request = urllib.request.Request(url, data=data, method=method, headers={
+            "X-Control-Secret": self.secret, "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout, context=self._ssl) as response:
+                payload = response.read()
+        except urllib.error.HTTPError as exc:
+            raise ControlApiError(exc.code, exc.read().decode("utf-8", "replace")) from None
+        return json.loads(payload) if payload else None
+
+    # ----- state, log, reset -----
+
+    def state(self) -> dict:
+        return self.call("GET", "state")
+
+    def requests(self, since: int = 0) -> list:
+        """Request log entries (seq > since), oldest first."""
+        return self.call("GET", "requests", query={"since": since} if since else None)
+
+    def clear_requests(self) -> None:
+        self.call("DELETE", "requests")
+
+    def reset(self) -> dict:
+        return self.call("POST", "reset")
+
+    # ----- jobs -----
+
+    def add_jobs(self, specs: list, force: bool = False) -> list:
+        """Add jobs (scenario job specs); returns their ids. Refused (409) while READ_ONLY unless force."""
+        return self.call("POST", "jobs", {"jobs": specs, "force": force})["job_ids"]
+
+    def add_job(self, **spec) -> str:
+        return self.add_jobs([spec])[0]
+
+    def add_active_job(self, **spec) -> str:
+        """A job that runs until finish_job/fail_job/cancel (it never ends by itself)."""
+        spec.setdefault("queued", 0)
+        spec.setdefault("stuck", True)
+        return self.add_job(**spec)
+
+    def job(self, job_id: str) -> dict:
+        return self.call("GET", "jobs/%s" % job_id)
+
+    def job_ids(self) -> list:
+        return self.call("GET", "jobs")["job_ids"]
+
+    def finish_job(self, job_id: str, status: str = "COMPLETED") -> dict:
+        """End the job now with this status (COMPLETED by default, or any string)."""
+        return self.call("POST", "jobs/%s/finish" % job_id, {"status": status})
+
+    def fail_job(self, job_id: str) -> dict:
+        return self.call("POST", "jobs/%s/fail" % job_id)
+
+    def stick_job(self, job_id: str) -> dict:
+        """The job hangs in PROCESSING from now on."""
+        return self.call("POST", "jobs/%s/stick" % job_id)
+
+    def cancel_job(self, job_id: str) -> dict:
+        return self.call("POST", "jobs/%s/cancel" % job_id)
+
+    # ----- faults -----
+
+    def inject_fault(self, kind: str, count: int | None = None, probability: float | None = None,
+                     path: str | None = None, **params) -> dict:
+        """One fault (see docs/emulator.md for kinds and params such as status, seconds, retry_after)."""
+        spec = {"kind": kind, "count": count, "probability": probability, "path": path, **params}
+        return self.call("POST", "faults", {key: value for key, value in spec.items() if value is not None})["faults"][0]
+
+    def faults(self) -> list:
+        return self.call("GET", "faults")
+
+    def clear_faults(self) -> None:
+        self.call("DELETE", "faults")
+
+    # ----- clock, tokens, mode -----
+
+    def set_time_scale(self, time_scale: float) -> dict:
+        return self.call("POST", "clock", {"time_scale": time_scale})
+
+    def advance_clock(self, seconds: float) -> dict:
+        """Jump emulated time forward (jobs move on, tokens expire) without sleeping."""
+        return self.call("POST", "clock", {"advance_seconds": seconds})
+
+    def expire_tokens(self) -> int:
+        return self.call("POST", "tokens/expire")["expired"]
+
+    def expire_tokens_after_uses(self, uses: int | None) -> None:
+        """Every current and future token works `uses` more times (None: no limit)."""
+        self.call("POST", "tokens/expire-after-uses", {"uses": uses})
+
+    def set_site_mode(self, site_mode: str) -> None:
+        self.call("POST", "mode", {"site_mode": site_mode})

@@ -1,0 +1,147 @@
+"""The control API tests use to steer the emulator: jobs, faults, clock, tokens, request log, reset.
+
+It lives under its own path, needs its own secret (X-Control-Secret) and answers with real
+HTTP statuses, so it can never be mistaken for the emulated API.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+
+from .faults import FaultError
+from .http_exchange import Request, Response
+from .job_store import JobNotFound
+from .jobs import COMPLETED, FAILED
+from .scenario import ScenarioError
+from .site import SITE_MODES, EmulatedSite, SiteReadOnly
+
+CONTROL_PREFIX = "/_emulator"
+SECRET_HEADER = "X-Control-Secret"
+
+
+class ControlError(Exception):
+    def __init__(self, status: int, message: str):
+        self.status = status
+        super().__init__(message)
+
+
+def _json(document, status: int = 200) -> Response:
+    return Response(status=status, body=json.dumps(document).encode("utf-8"))
+
+
+def _body(request: Request) -> dict:
+    if not request.body:
+        return {}
+    try:
+        document = json.loads(request.body)
+    except ValueError as exc:
+        raise ControlError(400, "the body is not JSON: %s" % exc) from None
+    if not isinstance(document, dict):
+        raise ControlError(400, "the body must be a JSON object")
+    return document
+
+
+class ControlApi:
+    def __init__(self, site: EmulatedSite, secret: str):
+        self.site = site
+        self.secret = secret
+
+    def handle(self, request: Request) -> Response:
+        presented = request.header(SECRET_HEADER) or ""
+        if not hmac.compare_digest(presented.encode("utf-8"), self.secret.encode("utf-8")):
+            return _json({"error": "missing or wrong %s" % SECRET_HEADER}, 403)
+        parts = [part for part in request.path[len(CONTROL_PREFIX):].split("/") if part]
+        try:
+            return self._route(request, parts)
+        except ControlError as exc:
+            return _json({"error": str(exc)}, exc.status)
+        except JobNotFound as exc:
+            return _json({"error": "no job %s" % exc.args[0]}, 404)
+        except SiteReadOnly as exc:
+            return _json({"error": str(exc)}, 409)
+        except (FaultError, ScenarioError, ValueError, TypeError, KeyError) as exc:
+            return _json({"error": "bad request: %s" % exc}, 400)
+
+    def _route(self, request: Request, parts: list) -> Response:
+        method = request.method
+        site = self.site
+        route = (method, "/".join(parts[:1]))
+        if route == ("GET", "state"):
+            return _json(self.state())
+        if route == ("GET", "requests"):
+            return _json(site.log.entries(int(request.query.get("since") or 0)))
+        if route == ("DELETE", "requests"):
+            site.log.clear()
+            return _json({"status": "cleared"})
+        if route == ("POST", "reset"):
+            site.reset()
+            return _json(self.state())
+        if parts[:1] == ["jobs"]:
+            return self._jobs(request, parts[1:])
+        if route == ("GET", "faults"):
+            return _json(site.faults.describe())
+        if route == ("POST", "faults"):
+            body = _body(request)
+            specs = body["faults"] if "faults" in body else [body]
+            return _json({"faults": [site.faults.add(spec).describe() for spec in specs]})
+        if route == ("DELETE", "faults"):
+            site.faults.clear()
+            return _json({"status": "cleared"})
+        if route == ("POST", "clock"):
+            body = _body(request)
+            if body.get("time_scale") is not None:
+                site.clock.set_time_scale(float(body["time_scale"]))
+            if body.get("advance_seconds"):
+                site.clock.advance(float(body["advance_seconds"]))
+            return _json(self._clock())
+        if route == ("GET", "clock"):
+            return _json(self._clock())
+        if method == "POST" and parts == ["tokens", "expire"]:
+            return _json({"expired": site.tokens.expire_all()})
+        if method == "POST" and parts == ["tokens", "expire-after-uses"]:
+            uses = _body(request).get("uses")
+            site.tokens.expire_after_uses(None if uses is None else int(uses))
+            return _json({"uses": uses})
+        if route == ("POST", "mode"):
+            mode = str(_body(request).get("site_mode", "")).upper()
+            if mode not in SITE_MODES:
+                raise ControlError(400, "site_mode must be one of %s" % ", ".join(SITE_MODES))
+            site.set_mode(mode)
+            return _json({"site_mode": mode})
+        raise ControlError(404, "no control resource %s %s" % (method, "/".join(parts)))
+
+    def _clock(self) -> dict:
+        return {"now_ms": self.site.now_ms(), "time_scale": self.site.clock.time_scale}
+
+    def state(self) -> dict:
+        site = self.site
+        return {"site_mode": site.site_mode, "jobs": site.store.count(), "error_form": site.error_form,
+                "faults": site.faults.describe(), **self._clock()}
+
+    def _jobs(self, request: Request, parts: list) -> Response:
+        site, method = self.site, request.method
+        now_ms = site.now_ms()
+        if not parts and method == "POST":
+            body = _body(request)
+            specs = body["jobs"] if "jobs" in body else [body]
+            return _json({"job_ids": site.add_jobs(specs, force=bool(body.get("force")))})
+        if not parts and method == "GET":
+            return _json({"job_ids": site.store.ids()})
+        job_id = parts[0]
+        action = parts[1] if len(parts) > 1 else ""
+        store = site.store
+        if method == "GET" and not action:
+            job = store.get(job_id, now_ms)
+        elif method == "POST" and action == "finish":
+            job = store.end_now(job_id, now_ms, str(_body(request).get("status") or COMPLETED))
+        elif method == "POST" and action == "fail":
+            job = store.end_now(job_id, now_ms, FAILED)
+        elif method == "POST" and action == "stick":
+            job = store.stick(job_id, now_ms)
+        elif method == "POST" and action == "cancel":
+            job = store.cancel(job_id, now_ms)
+        else:
+            raise ControlError(404, "no control resource %s jobs/%s" % (method, "/".join(parts)))
+        with store.lock:
+            return _json(job.full(store.context))

@@ -1,0 +1,165 @@
+"""The HTTP request handler: parse, apply faults, dispatch to the emulated or control API, log, answer."""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import struct
+import time
+import urllib.parse
+
+from . import faults as fault_kinds
+from . import html_pages
+from .control_api import CONTROL_PREFIX
+from .http_exchange import HTML_TYPE, Request, Response
+
+# Query keys whose presence alone means a secret travelled in the URL.
+SECRET_QUERY_KEYS = ("token", "password")
+
+
+def _no_linger(sock) -> None:
+    # SO_LINGER 0: closing sends a RST instead of a FIN, which clients see as "connection reset".
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+def reset_connection(sock) -> None:
+    """Abort this request's own connection with a RST, like a crashed proxy or server."""
+    try:
+        _no_linger(sock)
+        sock.close()
+    except OSError:
+        pass
+
+
+def shut_connection(sock) -> None:
+    """Cut another thread's connection: shutdown wakes its reader, which then closes (with a RST)."""
+    try:
+        _no_linger(sock)
+        # The plain socket method: SSLSocket.shutdown would drop the TLS state under a live reader.
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+def mangle_json(body: bytes) -> bytes:
+    """Almost JSON: single-quoted names and a trailing comma, as from a broken proxy or server."""
+    text = body.replace(b'"', b"'", 2)
+    return (text[:-1] + b",}") if text.endswith(b"}") else text + b"<"
+
+
+class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as clients with sessions expect
+    server_version = "NotebookServerEmulator/1"
+    sys_version = ""
+    timeout = 120  # idle keep-alive connections go after this
+
+    # pylint: disable=invalid-name
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def do_PUT(self) -> None:
+        self._handle()
+
+    def do_DELETE(self) -> None:
+        self._handle()
+    # pylint: enable=invalid-name
+
+    def log_message(self, format, *args) -> None:  # pylint: disable=redefined-builtin
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+    def _read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _send(self, response: Response) -> None:
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        for name, value in response.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    def _handle(self) -> None:
+        started = time.monotonic()
+        body = self._read_body()
+        request = Request.parse(self.command, self.path, self.headers, self.client_address[0], body)
+        if request.path == CONTROL_PREFIX or request.path.startswith(CONTROL_PREFIX + "/"):
+            self._send(self.server.control_api.handle(request))
+            return
+        site = self.server.site
+        entry = {
+            "time": time.time(),
+            "method": request.method,
+            "path": request.path,
+            "query_keys": sorted(request.query),
+            "body_keys": sorted(request.form),
+            "token_channel": None,
+            "token_channels": [],
+            "secret_in_url": self._secret_in_url(request),
+            "referer": request.header("Referer"),
+            "username": None,
+            "resource": None,
+            "status": None,
+            "error_code": None,
+            "fault": None,
+            "duration_ms": None,
+        }
+        try:
+            response = self._respond(request, entry)
+            if response is not None:
+                self._send(response)
+                entry["status"] = response.status
+        finally:
+            entry["duration_ms"] = round((time.monotonic() - started) * 1000.0, 3)
+            site.log.append(entry)
+
+    def _secret_in_url(self, request: Request) -> bool:
+        if any(key in request.query for key in SECRET_QUERY_KEYS):
+            return True
+        target = urllib.parse.unquote_plus(request.target)
+        return any(secret in target for secret in self.server.site.secrets())
+
+    def _respond(self, request: Request, entry: dict) -> Response | None:
+        """The response, or None when the connection was dropped instead."""
+        site = self.server.site
+        if site.is_restarting():
+            entry["fault"] = "restarting"
+            return Response(status=503, body=html_pages.gateway_error_page(503), content_type=HTML_TYPE)
+        fault = site.faults.take(request.path)
+        kind = fault.kind if fault else None
+        entry["fault"] = kind
+        if kind == fault_kinds.CONNECTION_RESET:
+            self._drop()
+            return None
+        if kind == fault_kinds.RESTART:
+            site.begin_restart(fault.seconds)
+            self.server.drop_connections()
+            self._drop()
+            return None
+        if kind == fault_kinds.HTTP_ERROR:
+            return Response(status=fault.status, body=html_pages.gateway_error_page(fault.status), content_type=HTML_TYPE)
+        if kind == fault_kinds.TOO_MANY_REQUESTS:
+            return Response(status=fault.status, body=html_pages.gateway_error_page(fault.status), content_type=HTML_TYPE,
+                            headers=[("Retry-After", str(fault.retry_after))])
+        if kind == fault_kinds.LOGIN_PAGE:
+            return Response(body=html_pages.login_page(site.settings.context), content_type=HTML_TYPE)
+        if kind == fault_kinds.DELAY:
+            time.sleep(fault.seconds)
+        if kind == fault_kinds.EXPIRE_TOKENS:
+            site.tokens.expire_all()
+        response = self.server.admin_api.handle(request, entry)
+        if kind == fault_kinds.TRUNCATED_JSON:
+            response.body = response.body[:max(1, len(response.body) // 2)]
+        elif kind == fault_kinds.INVALID_JSON:
+            response.body = mangle_json(response.body)
+        return response
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        reset_connection(self.connection)
