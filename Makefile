@@ -13,7 +13,7 @@ export LC_ALL := C.UTF-8
 export ANSIBLE_NOCOLOR := 1
 
 .PHONY: help venv demo test sanity units emulator-tests integration lint docs-lint \
-        changelog-lint build-check ee-check matrix clean
+        changelog-lint build-check ee-check matrix clean bench
 
 help:
 	@echo "make demo   - start the bundled emulator and run the example playbooks against it"
@@ -68,6 +68,9 @@ ee-check: $(STAMP)
 # Units and integration on every ansible-core minor version we claim (2.16-2.19).
 matrix:
 	scripts/matrix.sh $(VERSIONS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf build tests/output demo-output .ansible

@@ -1,0 +1,55 @@
+"""B4: the module's own wall time and peak RSS at 1k / 10k / 100k jobs.
+
+The module runs on an inventory host with connection local whose
+ansible_python_interpreter is the recording wrapper of rss_interpreter.py, so both
+figures belong to the module's process alone (see that file). Payload = the bytes of
+the complete detailed jobs JSON for that count, fetched once with requests.
+"""
+
+from __future__ import annotations
+
+from nbbench.context import BenchContext, host_vars
+from nbbench.raw_fetch import payload_size
+from nbbench.rows import Figure, Row
+from nbbench.rss_interpreter import read_records, write_interpreter
+from nbbench.stats import ratio, side_by_side
+
+MIB = 1024 * 1024
+
+
+def measure(ctx: BenchContext) -> list:
+    interpreter, log = write_interpreter(ctx.workdir, ctx.plays.python())
+    counts = sorted(ctx.profile.b4_repeats)
+    inventories = {
+        count: ctx.plays.write_inventory("b4-%d" % count, {"nb1": host_vars(ctx.servers_by_jobs[count])},
+                                         {"ansible_python_interpreter": interpreter})
+        for count in counts
+    }
+    rss = {count: [] for count in counts}
+
+    def run_module(count: int) -> float:
+        before = len(read_records(log))
+        ctx.plays.run("module_on_host.yml", inventories[count], "b4-%d" % count)
+        records = read_records(log)[before:]
+        if len(records) != 1 or records[0]["rc"] != 0:
+            raise RuntimeError("expected one successful module process for %d jobs, the wrapper saw %r" % (count, records))
+        rss[count].append(records[0]["maxrss_kib"] / 1024)
+        return records[0]["wall_s"]
+
+    # Every count is run the same number of times (the largest asked), interleaved.
+    repeats = max(ctx.profile.b4_repeats.values())
+    walls = side_by_side({count: (lambda c=count: run_module(c)) for count in counts}, repeats)
+
+    rows = []
+    small, large = 10_000, 100_000
+    if small in walls and large in walls:
+        ours, ref = Figure(walls[large]), Figure(walls[small])
+        rows.append(Row(id="B4 time", what="module process wall, 100k jobs vs 10k jobs (1k: %s)" % Figure(walls.get(1_000, [])),
+                        ours=ours, reference=ref, ratio=ratio(ours.value, ref.value), target="<= 12x (linear)", limit=12.0).judge())
+    for count in counts:
+        size, returned = payload_size(ctx.servers_by_jobs[count])
+        peak = Figure(rss[count], "MiB")
+        payload = Figure([size / MIB], "MiB")
+        rows.append(Row(id="B4 RSS %dk" % (count // 1000), what="module process peak RSS vs jobs JSON payload, %d jobs" % returned,
+                        ours=peak, reference=payload, ratio=ratio(peak.value, payload.value), target="<= 4x payload", limit=4.0).judge())
+    return rows

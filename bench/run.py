@@ -1,0 +1,13 @@
+"""Entry point of `make bench`: run every benchmark of issue 9 in one go and print the table.
+
+Usage: python bench/run.py [--quick] [--only B1,B2,...] [--results-dir DIR]
+"""
+
+from __future__ import annotations
+
+import sys
+
+from nbbench.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
