@@ -102,7 +102,8 @@ def jobs_from_spec(spec: dict, now_ms: int, default_username: str, rng: random.R
     duration = spec.get("duration", DEFAULT_DURATION_SECONDS)
     end_ms = None if spec.get("stuck") or duration is None else processing_ms + int(float(duration) * 1000)
     final = str(spec.get("final_status", COMPLETED))
-    cancelled = final.lower() == "cancelled"
+    # Lower-case "cancelled" means a cancel (isCancelled); any other string, "CANCELLED" included, is emitted as is.
+    cancelled = final == "cancelled"
     jobs = []
     for _index in range(count):
         jobs.append(Job(
