@@ -10,12 +10,18 @@ from typing import Any, Dict, List
 # Servers named in the attention table; the rest are counted, report.html lists them all.
 MAX_ATTENTION_ROWS = 20
 MAX_OWNER_ROWS = 5
+# Long error messages are cut in the summary; the report files have them whole.
+MAX_REASON_CHARS = 160
 
 
 def _cell(value: Any) -> str:
     # A pipe or a line break inside a cell would break the table.
     text = "" if value is None else str(value)
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_REASON_CHARS else text[:MAX_REASON_CHARS - 3] + "..."
 
 
 def _plural(count: int, word: str) -> str:
@@ -41,7 +47,7 @@ def markdown_summary(report: Dict[str, Any], report_files: Dict[str, str]) -> st
                   "| Server | Why | Active | Stuck | Failed |", "|---|---|---:|---:|---:|"]
         for item in attention[:MAX_ATTENTION_ROWS]:
             lines.append("| %s | %s | %d | %d | %d |" % (
-                _cell(item["server"]), _cell("; ".join(item["reasons"])), item["active"], item["stuck"], item["failed"]))
+                _cell(item["server"]), _cell(_short("; ".join(item["reasons"]))), item["active"], item["stuck"], item["failed"]))
         if len(attention) > MAX_ATTENTION_ROWS:
             lines.append("")
             lines.append("... and %d more (see the report files)." % (len(attention) - MAX_ATTENTION_ROWS))

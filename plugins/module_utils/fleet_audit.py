@@ -14,7 +14,8 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit_report import AuditJob, ServerAudit
 
 # The connection options each server may set; missing ones fall back to the task's top-level options.
-CONNECTION_KEYS = ("url", "username", "password", "token", "portal_url", "validate_certs", "ca_path", "timeout", "retries")
+SERVER_CONNECTION_KEYS = ("url", "username", "password", "token", "portal_url", "validate_certs", "ca_path", "timeout",
+                          "retries")
 SECRET_KEYS = ("password", "token")
 DEFAULT_MAX_WORKERS = 16
 _MASK = "********"
@@ -61,7 +62,7 @@ def redact(message: str, secrets: Iterable[str]) -> str:
 
 
 def build_targets(servers: Sequence[Dict[str, Any]], defaults: Dict[str, Any]) -> List[AuditTarget]:
-    """Merge each server's options over the defaults.
+    """Merge each server's options (``SERVER_CONNECTION_KEYS``) over the defaults (any connection option).
 
     A server without a URL or credentials is still a target, with a ``setup_error``: one badly configured
     inventory host must not stop the audit of the others.
@@ -69,8 +70,8 @@ def build_targets(servers: Sequence[Dict[str, Any]], defaults: Dict[str, Any]) -
     targets: List[AuditTarget] = []
     seen: Dict[str, int] = {}
     for index, server in enumerate(servers):
-        connection = {key: defaults.get(key) for key in CONNECTION_KEYS}
-        connection.update({key: value for key, value in server.items() if key in CONNECTION_KEYS and value is not None})
+        connection = dict(defaults)
+        connection.update({key: value for key, value in server.items() if key in SERVER_CONNECTION_KEYS and value is not None})
         name = str(server.get("name") or public_url(connection.get("url")) or "server %d" % (index + 1))
         setup_error = None
         if not connection.get("url"):
@@ -86,8 +87,10 @@ def build_targets(servers: Sequence[Dict[str, Any]], defaults: Dict[str, Any]) -
 
 
 def describe_error(exc: BaseException) -> str:
-    """The cause on one line; an exception without a message is named by its class."""
-    return " ".join(str(exc).split()) or exc.__class__.__name__
+    """The cause on one line, without the server's URL that typed errors put first (the report names the server)."""
+    message = getattr(exc, "message", None)
+    text = message if isinstance(message, str) and message else str(exc)
+    return " ".join(text.split()) or exc.__class__.__name__
 
 
 def audit_one(

@@ -34,7 +34,7 @@ def test_build_targets_merges_defaults_and_server_options():
         {"name": "nb2", "url": "https://nb2:11443/arcgis", "token": "tok-2", "validate_certs": False, "password": None},
     ], DEFAULTS)
     assert targets[0].connection["password"] == "s3cr3t-Pa55"
-    assert targets[0].connection["retries"] is None
+    assert targets[0].connection.get("retries") is None
     assert targets[1].connection["token"] == "tok-2"
     assert targets[1].connection["validate_certs"] is False
     assert targets[1].connection["password"] == "s3cr3t-Pa55"  # None means "not set here"
