@@ -6,21 +6,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Optional, Tuple
+from typing import Optional, Tuple
+
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs_listing import JobListing
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs_model import JobFacts, classify
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs_query import JobsQuery
 
 STUCK_POLICIES = ("block", "ignore", "cancel")
-
-
-@dataclass(frozen=True)
-class DrainJob:
-    """One job as the drain sees it: who runs what, since when, and whether it is still active."""
-
-    job_id: str
-    job_type: str
-    owner: str
-    status: str
-    active: bool
-    age_seconds: Optional[float] = None
 
 
 @dataclass(frozen=True)
@@ -40,16 +32,18 @@ class DrainPolicy:
         if self.stuck_policy != "block" and self.stuck_after is None:
             raise ValueError("ignoring or cancelling stuck jobs needs stuck_after")
 
-    def in_scope(self, job: DrainJob) -> bool:
-        # Usernames and job type names are compared case-insensitively: Portal usernames are.
-        if self.job_types and job.job_type.casefold() not in {t.casefold() for t in self.job_types}:
-            return False
-        if self.owners and job.owner.casefold() not in {o.casefold() for o in self.owners}:
-            return False
-        return True
+    @property
+    def scope(self) -> JobsQuery:
+        """The jobs the drain waits for, as the core's query (type and owner compared case-insensitively)."""
+        return JobsQuery(job_types=frozenset(t.casefold() for t in self.job_types),
+                         owners=frozenset(o.casefold() for o in self.owners))
 
-    def is_stuck(self, job: DrainJob) -> bool:
-        return self.stuck_after is not None and job.age_seconds is not None and job.age_seconds >= self.stuck_after
+
+def keeps_busy(job: JobFacts, scope: JobsQuery) -> bool:
+    """An active job in scope. A cancelled job is finished even if its status has not caught up:
+    the server shows a cancel only as ``customAttributes.isCancelled``.
+    """
+    return job.active and not job.cancelled and scope.matches(job)
 
 
 @dataclass(frozen=True)
@@ -58,31 +52,33 @@ class IdleVerdict:
 
     idle: bool
     complete: bool
-    active: Tuple[DrainJob, ...]
-    blocking: Tuple[DrainJob, ...]
-    stuck: Tuple[DrainJob, ...]
-    to_cancel: Tuple[DrainJob, ...]
+    active: Tuple[JobFacts, ...]
+    blocking: Tuple[JobFacts, ...]
+    stuck: Tuple[JobFacts, ...]
+    to_cancel: Tuple[JobFacts, ...]
 
     @property
-    def ignored_stuck(self) -> Tuple[DrainJob, ...]:
+    def ignored_stuck(self) -> Tuple[JobFacts, ...]:
         """Stuck jobs that do not block because the policy says to ignore them."""
         blocking_ids = {job.job_id for job in self.blocking}
         return tuple(job for job in self.stuck if job.job_id not in blocking_ids)
 
 
-def _oldest_first(jobs: Iterable[DrainJob]) -> Tuple[DrainJob, ...]:
+def _oldest_first(jobs: Tuple[JobFacts, ...]) -> Tuple[JobFacts, ...]:
     # Jobs without a start time sort last: their age is unknown, not zero.
     return tuple(sorted(jobs, key=lambda job: -job.age_seconds if job.age_seconds is not None else float("inf")))
 
 
-def judge_listing(jobs: Iterable[DrainJob], complete: bool, policy: DrainPolicy) -> IdleVerdict:
-    """Say whether a server whose job listing is ``jobs`` is idle under ``policy``.
+def judge_listing(listing: JobListing, policy: DrainPolicy, now_ms: int) -> IdleVerdict:
+    """Say whether a server whose jobs are ``listing`` is idle under ``policy``, ages counted up to ``now_ms``.
 
     A listing that is not ``complete`` (fewer jobs came back than the server holds)
     is never idle: an active job may be among the ones we did not see.
     """
-    active = _oldest_first(job for job in jobs if job.active and policy.in_scope(job))
-    stuck = tuple(job for job in active if policy.is_stuck(job))
+    scope = policy.scope
+    classified = (classify(record, now_ms, policy.stuck_after) for record in listing.records)
+    active = _oldest_first(tuple(job for job in classified if keeps_busy(job, scope)))
+    stuck = tuple(job for job in active if job.stuck)
     if policy.stuck_policy == "ignore":
         stuck_ids = {job.job_id for job in stuck}
         blocking = tuple(job for job in active if job.job_id not in stuck_ids)
@@ -91,8 +87,8 @@ def judge_listing(jobs: Iterable[DrainJob], complete: bool, policy: DrainPolicy)
         blocking = active
     to_cancel = stuck if policy.stuck_policy == "cancel" else ()
     return IdleVerdict(
-        idle=complete and not blocking,
-        complete=complete,
+        idle=listing.complete and not blocking,
+        complete=listing.complete,
         active=active,
         blocking=blocking,
         stuck=stuck,

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Tuple, Type
 
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_policy import DrainJob, DrainPolicy
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_policy import DrainPolicy
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_report import (
     format_check_outcome,
     format_duration,
@@ -18,13 +18,15 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_rep
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_waiter import (
     STOPPED_CHECK_MODE,
     STOPPED_ERROR,
+    STOPPED_FAILURES,
     STOPPED_TIMEOUT,
     DrainResult,
-    JobListing,
     PollRecord,
     WaitSettings,
     wait_until_idle,
 )
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs_listing import JobListing
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs_model import JobFacts
 
 READ_ONLY = "READ_ONLY"
 EDITABLE = "EDITABLE"
@@ -53,17 +55,18 @@ class DrainRequest:
     on_timeout: str = "fail"
 
 
-def request_from_options(options: Dict[str, Any], parse_duration: Callable[[str], float]) -> DrainRequest:
-    """Build a request from validated ``DRAIN_ARGSPEC`` options; ``ValueError`` names a bad option."""
+def request_from_options(options: Dict[str, Any], parse_duration: Callable[[Any, str], float]) -> DrainRequest:
+    """Build a request from validated ``DRAIN_ARGSPEC`` options.
+
+    ``parse_duration(value, option)`` turns ``30m`` into seconds and raises an error naming the option;
+    a ``ValueError`` names an impossible combination.
+    """
 
     def duration(name: str) -> Optional[float]:
         value = options.get(name)
         if value is None or str(value).strip() == "":
             return None
-        try:
-            return float(parse_duration(str(value)))
-        except ValueError as exc:
-            raise ValueError("%s: %s" % (name, exc)) from None
+        return float(parse_duration(value, name))
 
     poll_interval = duration("poll_interval")
     wait_timeout = duration("wait_timeout")
@@ -107,7 +110,7 @@ class DrainOutcome:
     read_only_set: bool = False
     check_mode: bool = False
     would_set_read_only: bool = False
-    would_cancel: Tuple[DrainJob, ...] = ()
+    would_cancel: Tuple[JobFacts, ...] = ()
     wait_timeout: float = 0.0
 
 
@@ -124,6 +127,7 @@ def run_drain(
     on_poll: Optional[Callable[[PollRecord], None]] = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    wall_clock: Callable[[], float] = time.time,
 ) -> DrainOutcome:
     """Drain one server. In check mode: look once, change nothing, say what would be done."""
     site_mode: Optional[str] = None
@@ -142,7 +146,8 @@ def run_drain(
         # One look: a zero timeout makes the waiter poll exactly once; nothing is cancelled.
         look = WaitSettings(request.settings.poll_interval, 0.0, request.settings.max_consecutive_failures)
         result = wait_until_idle(operations.list_jobs, request.policy, look, fault_types=operations.fault_types,
-                                 is_transient=operations.is_transient, on_poll=on_poll, clock=clock, sleep=sleep)
+                                 is_transient=operations.is_transient, on_poll=on_poll, clock=clock, sleep=sleep,
+                                 wall_clock=wall_clock)
         if result.stopped_by == STOPPED_TIMEOUT:
             result.stopped_by = STOPPED_CHECK_MODE
         return DrainOutcome(
@@ -154,7 +159,7 @@ def run_drain(
     result = wait_until_idle(
         operations.list_jobs, request.policy, request.settings, fault_types=operations.fault_types,
         is_transient=operations.is_transient, cancel_job=operations.cancel_job, on_poll=on_poll,
-        clock=clock, sleep=sleep,
+        clock=clock, sleep=sleep, wall_clock=wall_clock,
     )
     return DrainOutcome(result=result, site_mode=site_mode, read_only_set=read_only_set)
 
@@ -169,7 +174,7 @@ def _read_only_after_error(operations: SiteOperations, site_mode: Optional[str])
         return False
 
 
-def job_record(job: DrainJob, stuck_ids: Tuple[str, ...] = ()) -> Dict[str, Any]:
+def job_record(job: JobFacts, stuck_ids: Tuple[str, ...] = ()) -> Dict[str, Any]:
     """A job as returned to Ansible."""
     return {
         "id": job.job_id,
@@ -222,3 +227,22 @@ def outcome_to_result(label: str, outcome: DrainOutcome) -> Dict[str, Any]:
             "would_cancel_job_ids": [job.job_id for job in outcome.would_cancel],
         })
     return returned
+
+
+def drain_warnings(returned: Dict[str, Any], on_timeout: str) -> List[str]:
+    """Warnings the task carries: jobs left running on purpose, cancels that failed, a wait given up on."""
+    warnings = []
+    if returned["ignored_stuck_job_ids"]:
+        warnings.append("finished around stuck jobs still running: %s" % ", ".join(returned["ignored_stuck_job_ids"]))
+    if returned["cancel_failures"]:
+        warnings.append("could not cancel: %s" % ", ".join(sorted(returned["cancel_failures"])))
+    if on_timeout == "continue" and returned["stopped_by"] in (STOPPED_TIMEOUT, STOPPED_FAILURES):
+        warnings.append("going on although the server is not idle: %s" % returned["msg"])
+    return warnings
+
+
+def drain_failed(returned: Dict[str, Any], on_timeout: str) -> bool:
+    """A wait that did not end idle fails, unless asked to continue; an error that will not pass always fails."""
+    if returned["stopped_by"] == STOPPED_ERROR:
+        return True
+    return returned["stopped_by"] in (STOPPED_TIMEOUT, STOPPED_FAILURES) and on_timeout == "fail"

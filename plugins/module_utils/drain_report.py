@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Iterable, List, Optional
 
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_policy import DrainJob
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_waiter import (
     STOPPED_ERROR,
     STOPPED_FAILURES,
@@ -15,6 +14,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_wai
     DrainResult,
     PollRecord,
 )
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs_model import JobFacts
 
 _MAX_ERROR_CHARS = 160
 
@@ -36,12 +36,12 @@ def _plural(count: int, word: str) -> str:
     return "%d %s%s" % (count, word, "" if count == 1 else "s")
 
 
-def describe_job(job: DrainJob) -> str:
+def describe_job(job: JobFacts) -> str:
     """``executeNotebook by alice, 12m``."""
     return "%s by %s, %s" % (job.job_type or "unknown type", job.owner or "unknown user", format_duration(job.age_seconds))
 
 
-def describe_job_with_id(job: DrainJob, stuck: bool = False) -> str:
+def describe_job_with_id(job: JobFacts, stuck: bool = False) -> str:
     """``j0bc7... executeNotebook by alice, 12m (PROCESSING, stuck)``."""
     notes = job.status or "no status"
     if stuck:
@@ -88,7 +88,7 @@ def format_poll_line(label: str, record: PollRecord) -> str:
             parts.append("%d stuck ignored" % len(ignored))
         if not verdict.complete and record.listing is not None:
             total = record.listing.total
-            parts.append("listing incomplete: %d of %s jobs" % (len(record.listing.jobs), "?" if total is None else total))
+            parts.append("listing incomplete: %d of %s jobs" % (len(record.listing.records), "?" if total is None else total))
         line = "%s: %s" % (label, ", ".join(parts))
         if verdict.blocking:
             line += " (oldest: %s)" % describe_job(verdict.blocking[0])
@@ -100,7 +100,7 @@ def format_poll_line(label: str, record: PollRecord) -> str:
     return line
 
 
-def _job_list(jobs: Iterable[DrainJob], stuck_ids: Iterable[str]) -> str:
+def _job_list(jobs: Iterable[JobFacts], stuck_ids: Iterable[str]) -> str:
     stuck = set(stuck_ids)
     return "; ".join(describe_job_with_id(job, job.job_id in stuck) for job in jobs)
 

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Tuple, Type
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_policy import (
-    DrainJob,
     DrainPolicy,
     IdleVerdict,
     judge_listing,
 )
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs_listing import JobListing
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs_model import JobFacts
 
 # Why a wait ended.
 STOPPED_IDLE = "idle"
@@ -22,15 +23,6 @@ STOPPED_TIMEOUT = "timeout"
 STOPPED_FAILURES = "failures"
 STOPPED_ERROR = "error"
 STOPPED_CHECK_MODE = "check_mode"  # check mode looked once and found the server busy
-
-
-@dataclass(frozen=True)
-class JobListing:
-    """One answer from the jobs resource: the jobs that came back and whether that was all of them."""
-
-    jobs: Tuple[DrainJob, ...]
-    complete: bool
-    total: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -63,8 +55,8 @@ class PollRecord:
     transient: bool = True
     consecutive_failures: int = 0
     max_consecutive_failures: int = 0
-    cancelled: Tuple[DrainJob, ...] = ()
-    cancel_errors: Tuple[Tuple[DrainJob, str], ...] = ()
+    cancelled: Tuple[JobFacts, ...] = ()
+    cancel_errors: Tuple[Tuple[JobFacts, str], ...] = ()
 
 
 @dataclass
@@ -77,10 +69,10 @@ class DrainResult:
     polls: int
     failures: int
     consecutive_failures: int = 0
-    blocking: Tuple[DrainJob, ...] = ()
-    stuck: Tuple[DrainJob, ...] = ()
-    ignored_stuck: Tuple[DrainJob, ...] = ()
-    cancelled: Tuple[DrainJob, ...] = ()
+    blocking: Tuple[JobFacts, ...] = ()
+    stuck: Tuple[JobFacts, ...] = ()
+    ignored_stuck: Tuple[JobFacts, ...] = ()
+    cancelled: Tuple[JobFacts, ...] = ()
     cancel_failures: Dict[str, str] = field(default_factory=dict)
     last_error: Optional[str] = None
     timeout: float = 0.0
@@ -98,15 +90,15 @@ class _Canceller:
         self._cancel = cancel
         self._fault_types = fault_types
         self._is_transient = is_transient
-        self.cancelled: List[DrainJob] = []
+        self.cancelled: List[JobFacts] = []
         self.failed: Dict[str, str] = {}
 
-    def cancel_new(self, jobs: Tuple[DrainJob, ...]) -> Tuple[Tuple[DrainJob, ...], Tuple[Tuple[DrainJob, str], ...]]:
+    def cancel_new(self, jobs: Tuple[JobFacts, ...]) -> Tuple[Tuple[JobFacts, ...], Tuple[Tuple[JobFacts, str], ...]]:
         if self._cancel is None:
             return (), ()
         done = {job.job_id for job in self.cancelled} | set(self.failed)
-        cancelled_now: List[DrainJob] = []
-        errors: List[Tuple[DrainJob, str]] = []
+        cancelled_now: List[JobFacts] = []
+        errors: List[Tuple[JobFacts, str]] = []
         for job in jobs:
             if job.job_id in done:
                 continue
@@ -133,6 +125,7 @@ def wait_until_idle(
     on_poll: Optional[Callable[[PollRecord], None]] = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    wall_clock: Callable[[], float] = time.time,
 ) -> DrainResult:
     """Read the jobs every ``poll_interval`` seconds until the server is idle under ``policy``.
 
@@ -142,7 +135,8 @@ def wait_until_idle(
     will pass is counted and the wait goes on; the wait ends when the server is
     idle, at ``timeout``, after ``max_consecutive_failures`` failed polls in a row,
     or at the first error that will not pass. Stuck jobs are handed to
-    ``cancel_job`` when the policy says cancel.
+    ``cancel_job`` when the policy says cancel. ``clock`` times the wait; job ages are
+    counted on ``wall_clock``, like the server's start times.
     """
     start = clock()
     deadline = start + settings.timeout
@@ -177,7 +171,7 @@ def wait_until_idle(
                 break
         else:
             consecutive = 0
-            last_verdict = judge_listing(listing.jobs, listing.complete, policy)
+            last_verdict = judge_listing(listing, policy, int(wall_clock() * 1000))
             cancelled_now, cancel_errors = canceller.cancel_new(last_verdict.to_cancel)
             if on_poll is not None:
                 on_poll(PollRecord(

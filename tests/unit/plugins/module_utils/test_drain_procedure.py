@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_policy import DrainJob, DrainPolicy
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_policy import DrainPolicy
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_procedure import (
     DrainRequest,
     SiteOperations,
@@ -15,7 +15,10 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_pro
     request_from_options,
     run_drain,
 )
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_waiter import JobListing, WaitSettings
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_waiter import WaitSettings
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs_listing import JobListing
+
+NOW = 1700000000.0
 
 
 class Fault(Exception):
@@ -44,10 +47,12 @@ class FakeSite:
         jobs = []
         if self.busy_polls > 0:
             self.busy_polls -= 1
-            jobs.append(DrainJob("j1", "executeNotebook", "alice", "PROCESSING", True, 30.0))
+            jobs.append({"jobId": "j1", "type": "executeNotebook", "username": "alice", "status": "PROCESSING",
+                         "startTime": int((NOW - 30) * 1000)})
         if self.stuck:
-            jobs.append(DrainJob("jstuck", "openNotebook", "bob", "PROCESSING", True, 99999.0))
-        return JobListing(tuple(jobs), True, len(jobs))
+            jobs.append({"jobId": "jstuck", "type": "openNotebook", "username": "bob", "status": "PROCESSING",
+                         "startTime": int((NOW - 99999) * 1000)})
+        return JobListing(jobs, len(jobs), True)
 
     def read_site_mode(self) -> str:
         self.calls.append(("read_mode",))
@@ -78,7 +83,8 @@ def _request(read_only=False, stuck_policy="block", timeout=30.0):
 
 
 def _run(site, request, check_mode=False):
-    return run_drain(site.operations(), request, check_mode=check_mode, clock=site.clock, sleep=site.sleep)
+    return run_drain(site.operations(), request, check_mode=check_mode, clock=site.clock, sleep=site.sleep,
+                     wall_clock=lambda: NOW)
 
 
 def test_read_only_set_only_when_editable_and_remembered():
@@ -161,11 +167,13 @@ def test_timeout_result_lists_blocking_jobs():
     assert "jstuck openNotebook by bob" in returned["msg"]
 
 
-def _parse(text):
+def _parse(value, option):
+    text = str(value)
     units = {"s": 1, "m": 60, "h": 3600}
-    if text[-1] in units:
-        return float(text[:-1]) * units[text[-1]]
-    return float(text)
+    try:
+        return float(text[:-1]) * units[text[-1]] if text[-1] in units else float(text)
+    except ValueError:
+        raise ValueError("%s: %r is not a duration" % (option, value)) from None
 
 
 def test_request_from_options():

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_policy import (
-    DrainJob,
     DrainPolicy,
     judge_listing,
 )
@@ -25,18 +24,26 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_wai
     STOPPED_IDLE,
     STOPPED_TIMEOUT,
     DrainResult,
-    JobListing,
     PollRecord,
 )
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs_listing import JobListing
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs_model import classify
+
+NOW_MS = 1700000000000
+
+
+def _raw(job_id, job_type="executeNotebook", owner="alice", age=60.0, status="PROCESSING"):
+    return {"jobId": job_id, "type": job_type, "username": owner, "status": status, "startTime": NOW_MS - int(age * 1000)}
 
 
 def _job(job_id, job_type="executeNotebook", owner="alice", age=60.0, status="PROCESSING"):
-    return DrainJob(job_id=job_id, job_type=job_type, owner=owner, status=status, active=True, age_seconds=age)
+    return classify(_raw(job_id, job_type, owner, age, status), NOW_MS, None)
 
 
 def _record(jobs, policy=None, complete=True, number=3, elapsed=250.0, timeout=1800.0, total=None, **kwargs):
-    listing = JobListing(jobs=tuple(jobs), complete=complete, total=total)
-    verdict = judge_listing(listing.jobs, complete, policy or DrainPolicy())
+    listing = JobListing([_raw(job.job_id, job.job_type, job.owner, job.age_seconds, job.status) for job in jobs],
+                         total, complete)
+    verdict = judge_listing(listing, policy or DrainPolicy(), NOW_MS)
     return PollRecord(number=number, elapsed=elapsed, timeout=timeout, verdict=verdict, listing=listing,
                       max_consecutive_failures=5, **kwargs)
 

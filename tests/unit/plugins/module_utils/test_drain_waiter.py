@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_policy import (
-    DrainJob,
     DrainPolicy,
     judge_listing,
 )
@@ -17,10 +16,10 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_wai
     STOPPED_FAILURES,
     STOPPED_IDLE,
     STOPPED_TIMEOUT,
-    JobListing,
     WaitSettings,
     wait_until_idle,
 )
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs_listing import JobListing
 
 
 class FakeClock:
@@ -67,16 +66,16 @@ class FakeServer:
         self.clock.now += self.latency
         if self.faults:
             raise self.faults.pop(0)
-        jobs = tuple(
-            DrainJob(
-                job_id=job["id"], job_type=job.get("type", "executeNotebook"), owner=job.get("owner", "alice"),
-                status="PROCESSING" if self._active(job) else "COMPLETED", active=self._active(job),
-                age_seconds=self.clock.now - job.get("started", self.clock.now - 60),
-            )
+        records = [
+            {
+                "jobId": job["id"], "type": job.get("type", "executeNotebook"), "username": job.get("owner", "alice"),
+                "status": "PROCESSING" if self._active(job) else "COMPLETED",
+                "startTime": int(job.get("started", self.clock.now - 60) * 1000),
+            }
             for job in self.jobs
             if job.get("appears", 0) <= self.clock.now
-        )
-        return JobListing(jobs=jobs, complete=self.complete, total=len(jobs) if self.complete else len(jobs) + 100)
+        ]
+        return JobListing(records, len(records) if self.complete else len(records) + 100, self.complete)
 
     def cancel(self, job_id: str) -> None:
         self.cancelled.append(job_id)
@@ -96,40 +95,64 @@ def _wait(server: FakeServer, clock: FakeClock, policy: DrainPolicy | None = Non
         on_poll=records.append if records is not None else None,
         clock=clock,
         sleep=clock.sleep,
+        wall_clock=clock,
         **kwargs
     )
 
 
-def _job(job_id: str, **fields) -> DrainJob:
-    values = {"job_type": "executeNotebook", "owner": "alice", "status": "PROCESSING", "active": True, "age_seconds": 60.0}
-    values.update(fields)
-    return DrainJob(job_id=job_id, **values)
+NOW_MS = 1700000000000
+
+
+def _job(job_id: str, job_type: str = "executeNotebook", owner: str = "alice", status: str = "PROCESSING",
+         age_seconds: float | None = 60.0, **extra) -> dict:
+    record = {"jobId": job_id, "type": job_type, "username": owner, "status": status}
+    if age_seconds is not None:
+        record["startTime"] = NOW_MS - int(age_seconds * 1000)
+    record.update(extra)
+    return record
+
+
+def _judge(records: list, policy: DrainPolicy, complete: bool = True):
+    return judge_listing(JobListing(records, len(records), complete), policy, NOW_MS)
 
 
 # --- the pure verdict -------------------------------------------------------------------------------
 
 def test_verdict_idle_when_no_active_job():
-    verdict = judge_listing([_job("j1", active=False, status="COMPLETED")], True, DrainPolicy())
+    verdict = _judge([_job("j1", status="COMPLETED"), _job("j2", status="FAILED")], DrainPolicy())
     assert verdict.idle and not verdict.blocking
 
 
+@pytest.mark.parametrize("status", ["SUBMITTED", "PROCESSING", "WAITING_FOR_GPU", None, ""])
+def test_verdict_active_and_unknown_statuses_block(status):
+    record = _job("j1")
+    record["status"] = status
+    verdict = _judge([record], DrainPolicy())
+    assert not verdict.idle and [job.job_id for job in verdict.blocking] == ["j1"]
+
+
+def test_verdict_cancelled_job_is_finished_even_while_its_status_lags():
+    verdict = _judge([_job("j1", customAttributes={"isCancelled": True})], DrainPolicy())
+    assert verdict.idle
+
+
 def test_verdict_incomplete_listing_is_never_idle():
-    verdict = judge_listing([], False, DrainPolicy())
+    verdict = _judge([], DrainPolicy(), complete=False)
     assert not verdict.idle
     assert not verdict.complete
 
 
 def test_verdict_blocking_jobs_oldest_first_unknown_age_last():
     jobs = [_job("young", age_seconds=5.0), _job("unknown", age_seconds=None), _job("old", age_seconds=500.0)]
-    verdict = judge_listing(jobs, True, DrainPolicy())
+    verdict = _judge(jobs, DrainPolicy())
     assert [job.job_id for job in verdict.blocking] == ["old", "young", "unknown"]
 
 
 def test_verdict_scope_by_type_and_owner_case_insensitive():
     jobs = [_job("a", owner="Alice"), _job("b", owner="bob"), _job("c", owner="alice", job_type="openNotebook")]
-    verdict = judge_listing(jobs, True, DrainPolicy(job_types=("EXECUTENOTEBOOK",), owners=("alice",)))
+    verdict = _judge(jobs, DrainPolicy(job_types=("EXECUTENOTEBOOK",), owners=("alice",)))
     assert [job.job_id for job in verdict.blocking] == ["a"]
-    assert judge_listing([_job("b", owner="bob")], True, DrainPolicy(owners=("alice",))).idle
+    assert _judge([_job("b", owner="bob")], DrainPolicy(owners=("alice",))).idle
 
 
 @pytest.mark.parametrize("policy, idle, blocking, to_cancel", [
@@ -139,7 +162,7 @@ def test_verdict_scope_by_type_and_owner_case_insensitive():
 ])
 def test_verdict_stuck_policies(policy, idle, blocking, to_cancel):
     jobs = [_job("fresh", age_seconds=30.0), _job("stuck", age_seconds=7200.0)]
-    verdict = judge_listing(jobs, True, DrainPolicy(stuck_after=3600.0, stuck_policy=policy))
+    verdict = _judge(jobs, DrainPolicy(stuck_after=3600.0, stuck_policy=policy))
     assert verdict.idle is idle
     assert [job.job_id for job in verdict.blocking] == blocking
     assert [job.job_id for job in verdict.stuck] == ["stuck"]
@@ -147,13 +170,13 @@ def test_verdict_stuck_policies(policy, idle, blocking, to_cancel):
 
 
 def test_verdict_ignore_only_stuck_left_is_idle():
-    verdict = judge_listing([_job("stuck", age_seconds=7200.0)], True, DrainPolicy(stuck_after=60.0, stuck_policy="ignore"))
+    verdict = _judge([_job("stuck", age_seconds=7200.0)], DrainPolicy(stuck_after=60.0, stuck_policy="ignore"))
     assert verdict.idle
     assert [job.job_id for job in verdict.ignored_stuck] == ["stuck"]
 
 
 def test_verdict_unknown_age_is_never_stuck():
-    verdict = judge_listing([_job("j", age_seconds=None)], True, DrainPolicy(stuck_after=1.0, stuck_policy="ignore"))
+    verdict = _judge([_job("j", age_seconds=None)], DrainPolicy(stuck_after=1.0, stuck_policy="ignore"))
     assert not verdict.idle and not verdict.stuck
 
 
@@ -275,7 +298,7 @@ def test_consecutive_failures_reset_after_a_good_poll():
 
     result = wait_until_idle(
         fetch, DrainPolicy(), WaitSettings(1.0, 60.0, 3), fault_types=(Transient,),
-        clock=clock, sleep=clock.sleep,
+        clock=clock, sleep=clock.sleep, wall_clock=clock,
     )
     assert result.idle and result.failures == 4
 
