@@ -1,0 +1,184 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to gisadmin.notebook_server
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The connection options every module and plugin of this collection shares (argspec: module_utils/connection_options.py)."""
+
+from __future__ import annotations
+
+
+class ModuleDocFragment(object):
+
+    DOCUMENTATION = r"""
+options:
+  url:
+    description:
+      - The site root of the ArcGIS Notebook Server, for example V(https://nb.example.com:11443/arcgis), or the
+        root of its Web Adaptor, for example V(https://gis.example.com/notebooks).
+      - A trailing V(/), V(/admin) or any address below the site (such as V(.../arcgis/admin/system/jobs)) is
+        accepted and means the same site; V(https://nb.example.com:11443) means V(https://nb.example.com:11443/arcgis).
+      - Only C(http) and C(https) URLs without credentials, query string or fragment are accepted.
+      - For modules, the environment variable E(NOTEBOOK_SERVER_URL) is used when this is not set; every other
+        connection option also falls back to E(NOTEBOOK_SERVER_<OPTION>), for example E(NOTEBOOK_SERVER_PASSWORD).
+    type: str
+    required: true
+  username:
+    description:
+      - An administrator of the site (the primary site administrator, or a Portal administrator with O(portal_url)).
+      - A token is generated with O(username) and O(password) in a POST body, never in a URL.
+    type: str
+  password:
+    description:
+      - The password of O(username). Never logged, never sent in a URL, never returned.
+    type: str
+  token:
+    description:
+      - A ready token, for example a Portal administrator's token on a federated site.
+      - When O(username) and O(password) are given too, the token is used first and credentials only after the
+        server has rejected the token (code 498).
+      - Never logged, never sent in a URL, never returned.
+    type: str
+  portal_url:
+    description:
+      - The Portal for ArcGIS the site is federated with, for example V(https://gis.example.com/portal).
+      - When set, O(username) and O(password) get a token from the Portal's C(sharing/rest/generateToken) instead of
+        the server's C(admin/generateToken). Needed on 12.0+ sites whose primary site administrator is disabled.
+    type: str
+  referer:
+    description:
+      - The referer tokens are generated for (C(client=referer)); it is sent as the C(Referer) header of every request.
+    type: str
+    default: ansible-gisadmin-notebook_server
+  token_expiration:
+    description:
+      - Lifetime asked for generated tokens, in minutes. The server may cap it; a token that expires is renewed once.
+    type: int
+    default: 60
+  token_location:
+    description:
+      - V(body) - the token travels in the POST body with the matching C(Referer) header (as Esri's admin tools do).
+      - V(header) - the token travels in an C(X-Esri-Authorization) header and reads are GET requests.
+    type: str
+    choices: [body, header]
+    default: body
+  validate_certs:
+    description:
+      - Check the server's TLS certificate. Turn off only for a test site; prefer O(ca_path) for a private CA.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A PEM file with the CA certificate(s) that signed the server's certificate.
+      - Used for every request in place of the system trust store, even when E(REQUESTS_CA_BUNDLE) is set.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for the connection and for each answer.
+    type: float
+    default: 30
+  retries:
+    description:
+      - How many times a read or a token request is repeated after a connection error, a timeout or an HTTP
+        429, 500, 502, 503 or 504 answer, with exponential backoff (1s, 2s, 4s, ...) or the server's
+        C(Retry-After) (at most 60 seconds). Each retry is reported as a warning.
+      - 400, 401, 403 and 404 answers are never repeated.
+    type: int
+    default: 3
+notes:
+  - Requires the Python libraries C(requests) and C(jmespath) on the host that runs the task
+    (the controller for a lookup; the target, usually V(localhost), for a module).
+"""
+
+    # What only plugins (lookups) can add: configuration from the environment, ansible.cfg and variables.
+    PLUGINS = r"""
+options:
+  url:
+    env:
+      - name: NOTEBOOK_SERVER_URL
+    ini:
+      - section: notebook_server
+        key: url
+    vars:
+      - name: notebook_server_url
+  username:
+    env:
+      - name: NOTEBOOK_SERVER_USERNAME
+    ini:
+      - section: notebook_server
+        key: username
+    vars:
+      - name: notebook_server_username
+  password:
+    env:
+      - name: NOTEBOOK_SERVER_PASSWORD
+    vars:
+      - name: notebook_server_password
+  token:
+    env:
+      - name: NOTEBOOK_SERVER_TOKEN
+    vars:
+      - name: notebook_server_token
+  portal_url:
+    env:
+      - name: NOTEBOOK_SERVER_PORTAL_URL
+    ini:
+      - section: notebook_server
+        key: portal_url
+    vars:
+      - name: notebook_server_portal_url
+  referer:
+    env:
+      - name: NOTEBOOK_SERVER_REFERER
+    ini:
+      - section: notebook_server
+        key: referer
+    vars:
+      - name: notebook_server_referer
+  token_expiration:
+    env:
+      - name: NOTEBOOK_SERVER_TOKEN_EXPIRATION
+    ini:
+      - section: notebook_server
+        key: token_expiration
+    vars:
+      - name: notebook_server_token_expiration
+  token_location:
+    env:
+      - name: NOTEBOOK_SERVER_TOKEN_LOCATION
+    ini:
+      - section: notebook_server
+        key: token_location
+    vars:
+      - name: notebook_server_token_location
+  validate_certs:
+    env:
+      - name: NOTEBOOK_SERVER_VALIDATE_CERTS
+    ini:
+      - section: notebook_server
+        key: validate_certs
+    vars:
+      - name: notebook_server_validate_certs
+  ca_path:
+    env:
+      - name: NOTEBOOK_SERVER_CA_PATH
+    ini:
+      - section: notebook_server
+        key: ca_path
+    vars:
+      - name: notebook_server_ca_path
+  timeout:
+    env:
+      - name: NOTEBOOK_SERVER_TIMEOUT
+    ini:
+      - section: notebook_server
+        key: timeout
+    vars:
+      - name: notebook_server_timeout
+  retries:
+    env:
+      - name: NOTEBOOK_SERVER_RETRIES
+    ini:
+      - section: notebook_server
+        key: retries
+    vars:
+      - name: notebook_server_retries
+"""
