@@ -1,0 +1,126 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to gisadmin.notebook_server
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: notebook_server_jobs
+short_description: The jobs of an ArcGIS Notebook Server, their summary, or a JMESPath query over them
+version_added: 0.1.0
+description:
+  - Reads the administrative jobs of one ArcGIS Notebook Server site, like
+    M(gisadmin.notebook_server.notebook_server_jobs_info), in an expression (C(when), C(assert), C(set_fact)).
+  - Runs on the controller. Connection options also come from variables, C(ansible.cfg) (section
+    C([notebook_server])) and environment variables.
+author:
+  - gisadmin.notebook_server contributors
+extends_documentation_fragment:
+  - gisadmin.notebook_server.connection
+  - gisadmin.notebook_server.connection.plugins
+  - gisadmin.notebook_server.jobs_query
+options:
+  _terms:
+    description:
+      - Optional job ids; they are added to O(job_id).
+    type: list
+    elements: str
+    required: false
+  result:
+    description:
+      - V(jobs) - the matching jobs (a list).
+      - V(summary) - the summary (counts by status, type and owner, C(active), C(idle), C(oldest_active),
+        C(stuck_job_ids)), plus C(complete), C(total) and C(server).
+      - V(query) - the value of the O(query) expression.
+    type: str
+    choices: [jobs, summary, query]
+    default: jobs
+seealso:
+  - module: gisadmin.notebook_server.notebook_server_jobs_info
+"""
+
+EXAMPLES = r"""
+- name: Proceed with the upgrade only when nothing runs
+  ansible.builtin.assert:
+    that:
+      - lookup('gisadmin.notebook_server.notebook_server_jobs', result='summary').idle
+    fail_msg: Notebook jobs are still running
+  vars:
+    notebook_server_url: https://nb.example.com:11443/arcgis
+    notebook_server_username: siteadmin
+    notebook_server_password: "{{ vault_notebook_server_password }}"
+    notebook_server_ca_path: /etc/pki/notebook-server-ca.pem
+
+- name: Restart the service only when no job is active
+  ansible.builtin.service:
+    name: arcgisnotebookserver
+    state: restarted
+  when: >-
+    query('gisadmin.notebook_server.notebook_server_jobs', status='active',
+          url=nb_url, username=nb_user, password=nb_password) | length == 0
+
+- name: Ids of jobs stuck for more than 2 hours
+  ansible.builtin.debug:
+    msg: "{{ lookup('gisadmin.notebook_server.notebook_server_jobs', stuck_after='2h', result='summary').stuck_job_ids }}"
+
+- name: Active jobs per owner with a JMESPath query
+  ansible.builtin.set_fact:
+    active_per_owner: "{{ lookup('gisadmin.notebook_server.notebook_server_jobs', query='summary.active_by_owner',
+                                 result='query') }}"
+
+- name: The status of two given jobs
+  ansible.builtin.debug:
+    msg: "{{ query('gisadmin.notebook_server.notebook_server_jobs',
+                   'j0bc73e29-3725-4eb1-b6c7-db2cdc56799c', 'j9ed8e170-21d8-412f-bea2-609a82f1b436')
+             | map(attribute='status') | list }}"
+"""
+
+RETURN = r"""
+_raw:
+  description:
+    - With O(result=jobs), the matching jobs (the same records as RV(gisadmin.notebook_server.notebook_server_jobs_info#module:jobs)),
+      one list element per job. Use C(query()) or C(wantlist=true) to always get a list.
+    - With O(result=summary), one dictionary; with O(result=query), the value of O(query).
+  type: list
+  elements: raw
+"""
+
+from typing import Any, Dict, List, Optional
+
+from ansible.errors import AnsibleError, AnsibleLookupError
+from ansible.module_utils.basic import missing_required_lib
+from ansible.plugins.lookup import LookupBase
+from ansible.utils.display import Display
+
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.connection_options import OptionAdapter
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.errors import NotebookServerError
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs_info import run_jobs_info
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.required_libraries import missing_libraries
+
+display = Display()
+
+
+class LookupModule(LookupBase):
+
+    def run(self, terms: List[Any], variables: Optional[Dict[str, Any]] = None, **kwargs: Any) -> List[Any]:
+        for library, _traceback in missing_libraries():
+            raise AnsibleError(missing_required_lib(library))
+        self.set_options(var_options=variables, direct=kwargs)
+        options = OptionAdapter.from_plugin(self)
+        job_ids = list(self.get_option("job_id") or []) + [str(term) for term in self._flatten(terms)]
+        wanted = self.get_option("result")
+        if wanted == "query" and not self.get_option("query"):
+            raise AnsibleLookupError("result=query needs the query option")
+
+        def get(name: str) -> Any:
+            return job_ids if name == "job_id" else options.get(name)
+
+        try:
+            result = run_jobs_info(OptionAdapter(get), warn=display.warning)
+        except NotebookServerError as exc:
+            raise AnsibleLookupError(str(exc)) from None
+        if wanted == "summary":
+            return [dict(result["summary"], complete=result["complete"], total=result["total"], server=result["server"])]
+        if wanted == "query":
+            return [result["query_result"]]
+        return result["jobs"]
