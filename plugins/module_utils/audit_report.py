@@ -5,9 +5,10 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.time_expressions import iso_from_epoch_ms
 
 # Bump the minor number when keys are added, the major number when a key changes meaning or goes away.
 SCHEMA_VERSION = "1.0"
@@ -73,10 +74,7 @@ class AuditWindow:
 
 def iso_time(epoch_ms: Optional[int]) -> Optional[str]:
     """``2024-05-01T12:00:00Z`` for epoch milliseconds; None stays None."""
-    if epoch_ms is None:
-        return None
-    moment = datetime.datetime.fromtimestamp(epoch_ms / 1000.0, tz=datetime.timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_from_epoch_ms(epoch_ms)
 
 
 def in_window(job: AuditJob, window: AuditWindow) -> bool:

@@ -203,15 +203,16 @@ def _owners_table(owners: Sequence[Dict[str, Any]]) -> str:
             '<th>Servers</th></tr></thead><tbody>%s</tbody></table>' % rows)
 
 
-def _types_table(by_type: Dict[str, Dict[str, int]]) -> str:
-    if not by_type:
-        return '<p id="job-types">No jobs in the window.</p>'
+def _counts_table(table_id: str, heading: str, counts_by_name: Dict[str, Dict[str, int]]) -> str:
+    """Jobs in the window by type or by owner, busiest first."""
+    if not counts_by_name:
+        return '<p id="%s">No jobs in the window.</p>' % table_id
     rows = "".join('<tr><td>%s</td>%s</tr>' % (_text(name), "".join(
         '<td class="num">%d</td>' % counts[key] for key in ("jobs", "active", "completed", "failed", "cancelled")))
-        for name, counts in by_type.items())
-    return ('<table id="job-types"><thead><tr><th>Type</th><th class="num">Jobs</th><th class="num">Active</th>'
+        for name, counts in counts_by_name.items())
+    return ('<table id="%s"><thead><tr><th>%s</th><th class="num">Jobs</th><th class="num">Active</th>'
             '<th class="num">Completed</th><th class="num">Failed</th><th class="num">Cancelled</th></tr></thead>'
-            '<tbody>%s</tbody></table>' % rows)
+            '<tbody>%s</tbody></table>' % (table_id, _text(heading), rows))
 
 
 def render_html(report: Dict[str, Any]) -> str:
@@ -231,7 +232,8 @@ def render_html(report: Dict[str, Any]) -> str:
         '<p class="meta">Each bar is %s.</p>' % _text(format_age(report["timeline"]["bucket_seconds"])),
         timeline_svg(report["timeline"]),
         "<h2>Top owners by active jobs</h2>", _owners_table(report["top_owners"]),
-        "<h2>Job types in the window</h2>", _types_table(fleet["by_type"]),
+        "<h2>Job types in the window</h2>", _counts_table("job-types", "Type", fleet["by_type"]),
+        "<h2>Owners in the window</h2>", _counts_table("owners", "Owner", fleet["by_owner"]),
         "<footer>gisadmin.notebook_server audit, report schema %s. The same data is in report.json, jobs.csv and "
         "servers.csv next to this file.</footer>" % _text(report["schema_version"]),
     ]
