@@ -1,0 +1,323 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to gisadmin.notebook_server
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: notebook_server_audit
+short_description: Audit the jobs of many ArcGIS Notebook Servers at once, with a report
+version_added: 0.1.0
+description:
+  - Reads the jobs of every server in O(servers) concurrently (up to O(max_workers) at a time), so an audit takes
+    about as long as its slowest server, and aggregates them into one fleet report.
+  - "Per server: reachable or not (with the cause), jobs listed, active, stuck, and completed, failed and cancelled
+    within the window O(since), counts by job type and by owner, the oldest active job."
+  - "Across the fleet: the same totals, the servers needing attention first (unreachable, stuck jobs, failed jobs,
+    incomplete listings) and the top owners by active jobs."
+  - A server that cannot be reached or answers with an error never fails the task; it is in the report with its
+    error message. Secrets never appear in the result or in the report files.
+  - With O(report_dir), writes C(report.json), C(jobs.csv), C(servers.csv) and a self-contained C(report.html)
+    there. Each file is written to a temporary file and renamed, so a failed run never leaves a half-written file.
+    The report.json schema is described in the collection's C(docs/audit.md).
+  - A job is active when its status is C(SUBMITTED), C(PROCESSING) or anything not known to be finished; it is
+    stuck when it has been active for longer than O(stuck_after).
+  - Meant to run once per play on the controller (C(run_once) and C(delegate_to=localhost)), as the role
+    P(gisadmin.notebook_server.audit#role) does.
+author:
+  - gisadmin.notebook_server contributors
+extends_documentation_fragment:
+  - gisadmin.notebook_server.connection
+  - gisadmin.notebook_server.attributes
+options:
+  servers:
+    description:
+      - The servers to audit. Each entry may set its own connection options; those it leaves out fall back to the
+        top-level options of the same name.
+      - An entry without a URL or without credentials is reported as unreachable with the cause; it does not fail
+        the task.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      name:
+        description: The server's name in the report, usually its inventory host name. Defaults to its URL.
+        type: str
+      url:
+        description:
+          - URL of the Notebook Server site, for example V(https://nb1.example.com:11443/arcgis),
+            or a Web Adaptor URL such as V(https://www.example.com/notebooks).
+        type: str
+      username:
+        description: Administrator user name, used to request a token.
+        type: str
+      password:
+        description: Password of O(servers[].username).
+        type: str
+      token:
+        description: An existing administrator token, used instead of a user name and password.
+        type: str
+      portal_url:
+        description: URL of the federated Portal for ArcGIS to request the token from.
+        type: str
+      validate_certs:
+        description: Whether to verify the server's TLS certificate.
+        type: bool
+      ca_path:
+        description: A CA bundle (PEM) to verify the server's certificate with.
+        type: path
+      timeout:
+        description: Seconds to wait for the connection and for each answer.
+        type: float
+      retries:
+        description: How many times a failed idempotent request is retried.
+        type: int
+  url:
+    description:
+      - The site URL for entries of O(servers) that set none. Rarely useful, except through C(module_defaults).
+      - The other connection options (O(username), O(password), O(token), O(portal_url), O(referer),
+        O(token_expiration), O(token_location), O(validate_certs), O(ca_path), O(timeout), O(retries)) are likewise
+        the values for entries of O(servers) that do not set their own.
+    type: str
+  since:
+    description:
+      - Start of the window in which finished jobs (completed, failed, cancelled) are counted,
+        relative to now, such as V(-24h), V(-7d) or V(-90m), or a UTC time such as V(2024-05-01T00:00:00Z).
+      - Active jobs are always counted. Servers remove finished jobs after C(asyncJobsCleanupAgeHours)
+        (6 hours by default), so a longer window cannot show older finished jobs.
+    type: str
+    default: -24h
+  stuck_after:
+    description: A job active for longer than this is stuck, for example V(2h) or V(45m).
+    type: str
+    default: 2h
+  report_dir:
+    description:
+      - Directory on the host running the module to write C(report.json), C(jobs.csv), C(servers.csv) and
+        C(report.html) into; created when missing. Without it, no file is written.
+      - A file whose content is already the same is left alone.
+    type: path
+  max_workers:
+    description: How many servers are read at the same time.
+    type: int
+    default: 16
+attributes:
+  check_mode:
+    support: full
+    details:
+      - The servers are read (reading changes nothing); no file is written. RV(report_files) and
+        RV(changed_files) say what would be written.
+  diff_mode:
+    support: none
+  platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
+    details: Runs where the task runs, usually V(localhost); it talks to the sites over HTTPS.
+notes:
+  - C(changed) is true when report files were written with new content (in check mode, when they would be).
+seealso:
+  - module: gisadmin.notebook_server.notebook_server_jobs_info
+"""
+
+EXAMPLES = r"""
+- name: Audit every Notebook Server of the play from the controller
+  gisadmin.notebook_server.notebook_server_audit:
+    servers:
+      - name: nb1
+        url: https://nb1.example.com:11443/arcgis
+      - name: nb2
+        url: https://www.example.com/notebooks
+        validate_certs: true
+        ca_path: /etc/pki/example-ca.pem
+    username: "{{ notebook_server_username }}"
+    password: "{{ notebook_server_password }}"
+    since: -7d
+    stuck_after: 4h
+    report_dir: "{{ playbook_dir }}/audit"
+  run_once: true
+  delegate_to: localhost
+  register: audit
+  no_log: true
+
+- name: Show the summary
+  ansible.builtin.debug:
+    msg: "{{ audit.markdown.split('\n') }}"
+  run_once: true
+"""
+
+RETURN = r"""
+schema_version:
+  description: Version of the report's schema (the same as in C(report.json)). Minor versions only add keys.
+  returned: always
+  type: str
+  sample: "1.0"
+generated_at:
+  description: When the audit ran, in UTC (ISO 8601).
+  returned: always
+  type: str
+  sample: "2024-05-01T12:00:00Z"
+window:
+  description: The window finished jobs are counted in.
+  returned: always
+  type: dict
+  contains:
+    since:
+      description: O(since) as given.
+      type: str
+      sample: -24h
+    start:
+      description: Start of the window, UTC.
+      type: str
+      sample: "2024-04-30T12:00:00Z"
+    end:
+      description: End of the window (the audit time), UTC.
+      type: str
+      sample: "2024-05-01T12:00:00Z"
+    seconds:
+      description: Length of the window in seconds.
+      type: float
+      sample: 86400.0
+stuck_after_seconds:
+  description: O(stuck_after) in seconds.
+  returned: always
+  type: float
+  sample: 7200.0
+fleet:
+  description: Totals over every server.
+  returned: always
+  type: dict
+  sample:
+    servers: 3
+    reachable: 2
+    unreachable: 1
+    needing_attention: 2
+    jobs_listed: 10
+    in_window: 8
+    started_in_window: 8
+    active: 4
+    stuck: 2
+    completed: 2
+    failed: 1
+    cancelled: 1
+    by_type: {executeNotebook: {jobs: 7, active: 3, completed: 1, failed: 1, cancelled: 1}}
+    by_owner: {alice: {jobs: 4, active: 2, completed: 2, failed: 0, cancelled: 0}}
+    oldest_active: {server: nb2, id: j0bc73e29-3725-4eb1-b6c7-db2cdc56799c, type: executeNotebook, owner: alice,
+                    status: PROCESSING, outcome: active, start_time: "2024-05-01T07:00:00Z", end_time: null,
+                    age_seconds: 18000.0, stuck: true}
+attention:
+  description: The servers needing attention, most urgent first (unreachable, stuck jobs, failed jobs, incomplete listing).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {server: nb3, severity: unreachable, reasons: ["unreachable: connection refused"], error: connection refused,
+       stuck: 0, failed: 0, active: 0}
+    - {server: nb2, severity: stuck, reasons: ["2 stuck jobs", "1 failed job in the window"], error: null,
+       stuck: 2, failed: 1, active: 3}
+top_owners:
+  description: Up to ten owners with the most active jobs across the fleet, and how many run on each server.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {owner: alice, active: 2, stuck: 1, servers: {nb2: 2}}
+servers:
+  description:
+    - One entry per server, in the order of O(servers). The keys are described in the collection's C(docs/audit.md).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - name: nb3
+      url: https://nb3.example.com:11443/arcgis
+      reachable: false
+      error: connection refused
+      elapsed_seconds: 0.004
+      jobs_listed: 0
+      jobs_reported: null
+      complete: false
+      in_window: 0
+      started_in_window: 0
+      active: 0
+      stuck: 0
+      completed: 0
+      failed: 0
+      cancelled: 0
+      by_type: {}
+      by_owner: {}
+      oldest_active: null
+      needs_attention: true
+      attention: ["unreachable: connection refused"]
+      stuck_jobs: []
+      failed_jobs: []
+timeline:
+  description: Job starts over the window in 24 equal buckets, fleet-wide (C(starts)) and per server (C(starts_by_server)).
+  returned: always
+  type: dict
+  sample:
+    bucket_seconds: 3600.0
+    bucket_starts: ["2024-04-30T12:00:00Z", "2024-04-30T13:00:00Z"]
+    starts: [0, 3]
+    starts_by_server: {nb1: [0, 1], nb2: [0, 2]}
+markdown:
+  description: A short Markdown summary of the audit, for printing at the end of a play.
+  returned: always
+  type: str
+  sample: "## Notebook Server audit: 3 servers, 2 reachable, 1 unreachable\n\n..."
+report_files:
+  description: The report files, name to path; empty without O(report_dir). In check mode, the files that would be written.
+  returned: always
+  type: dict
+  sample:
+    report.json: /srv/audit/report.json
+    jobs.csv: /srv/audit/jobs.csv
+    servers.csv: /srv/audit/servers.csv
+    report.html: /srv/audit/report.html
+changed_files:
+  description: Names of the report files whose content changed (in check mode, would change).
+  returned: always
+  type: list
+  elements: str
+  sample: [report.json, jobs.csv, servers.csv, report.html]
+"""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit_procedure import (
+    AUDIT_ARGSPEC,
+    run_audit,
+    settings_from_options,
+)
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit_server_reader import (
+    READ_ERRORS,
+    read_server_jobs,
+)
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.errors import NotebookServerError
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.required_libraries import missing_libraries
+
+
+def main() -> None:
+    module = AnsibleModule(argument_spec=AUDIT_ARGSPEC, supports_check_mode=True)
+    for library, import_traceback in missing_libraries(("requests",)):
+        module.fail_json(msg=missing_required_lib(library), exception=import_traceback)
+    retries = []
+    try:
+        settings = settings_from_options(module.params)
+        result = run_audit(
+            module.params, settings,
+            read_jobs=lambda target: read_server_jobs(target, settings.now_ms, settings.stuck_after_seconds,
+                                                      on_retry=retries.append),
+            expected_errors=READ_ERRORS, check_mode=module.check_mode,
+        )
+    except NotebookServerError as exc:
+        module.fail_json(msg=str(exc))
+    except OSError as exc:
+        module.fail_json(msg="could not write the report files: %s" % exc)
+    for message in retries:
+        module.warn(message)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
