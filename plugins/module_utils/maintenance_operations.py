@@ -21,7 +21,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.errors im
     WriteOutcomeUnknownError,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs_listing import JOBS_PATH, get_jobs, list_jobs
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs_model import status_is_active
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs_model import classify
 
 READ_ONLY = "READ_ONLY"
 EDITABLE = "EDITABLE"
@@ -130,8 +130,8 @@ def is_cancelled(record: Dict[str, Any]) -> bool:
 
 
 def is_finished(record: Dict[str, Any]) -> bool:
-    """True for a job that will not run any more: COMPLETED, FAILED, or cancelled. Unknown statuses are active."""
-    return is_cancelled(record) or not status_is_active(record.get("status"))
+    """True for a job that will not run any more (COMPLETED, FAILED, cancelled), as the core's jobs model classifies it."""
+    return not classify(record, 0, None).active
 
 
 def cancel_job_outcome(client: Any, job_id: str) -> CancelOutcome:
@@ -180,11 +180,11 @@ def _gone(client: Any, job_ids: FrozenSet[str]) -> Set[str]:
     return set(get_jobs(client, sorted(unseen)).missing_job_ids)
 
 
-def delete_finished_jobs(client: Any) -> int:
-    """Remove every finished job (``deleteAll``); returns how many of the jobs finished before the call are gone after it.
+def delete_finished_job_ids(client: Any) -> FrozenSet[str]:
+    """Remove every finished job (``deleteAll``); the ids of the jobs finished before the call that are gone after it.
 
     The write is sent even when no finished job is visible: an account that may not delete gets the
-    server's refusal, not a silent zero.
+    server's refusal, not a silent nothing.
     """
     before = finished_job_ids(client)
     try:
@@ -196,4 +196,9 @@ def delete_finished_jobs(client: Any) -> int:
         raise UnsupportedOperationError(
             "this Notebook Server does not support removing finished jobs (deleteAll, added in %s): it answered "
             "'not found' for admin/%s" % (DELETE_ALL_ADDED_IN, DELETE_ALL_PATH), exc.server, exc.status, exc.code) from None
-    return len(_gone(client, before)) if before else 0
+    return frozenset(_gone(client, before)) if before else frozenset()
+
+
+def delete_finished_jobs(client: Any) -> int:
+    """Remove every finished job (``deleteAll``); how many finished jobs were removed (finished before, gone after)."""
+    return len(delete_finished_job_ids(client))
