@@ -129,7 +129,7 @@ def main(argv: list | None = None) -> int:
     serving.start()
     print(json.dumps(start_line), flush=True)
     try:
-        while not stop.wait(1.0):
+        while not stop.wait(0.25):
             pass
     finally:
         server.shutdown()

@@ -1,0 +1,37 @@
+"""100,000 jobs: the generator loads them quickly and the whole detailed list is served in one request.
+
+Timings are printed, not asserted: a loaded CI machine must not make this flaky.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from conftest import REFERER
+
+JOBS = 100_000
+
+
+def test_one_hundred_thousand_detailed_jobs(start_emulator):
+    began = time.monotonic()
+    emulator = start_emulator("--generate-jobs", str(JOBS))
+    started = time.monotonic() - began
+    token = emulator.token()
+    timings = []
+    for _attempt in range(2):
+        began = time.monotonic()
+        answer = emulator.session.post(emulator.admin_url + "/system/jobs", verify=emulator.verify, timeout=120,
+                                       headers={"Referer": REFERER},
+                                       data={"f": "json", "token": token, "detail": "true", "num": str(JOBS)})
+        body = answer.content
+        timings.append(time.monotonic() - began)
+        document = json.loads(body)
+        assert document["total"] == JOBS and len(document["asyncJobs"]) == JOBS
+        assert len({job["jobId"] for job in document["asyncJobs"]}) == JOBS
+    statuses = {job["status"] for job in document["asyncJobs"]}
+    assert {"COMPLETED", "FAILED", "PROCESSING"} <= statuses
+    print("\n100,000 jobs: start %.2f s, detailed list %.1f MB in %s s"
+          % (started, len(body) / 1e6, ", ".join("%.2f" % t for t in timings)))
+    # The abbreviated default still truncates to 100.
+    assert len(emulator.jobs(token)["asyncJobs"]) == 100
