@@ -99,6 +99,7 @@ class SiteOperations:
     cancel_job: Callable[[str], object]
     fault_types: Tuple[Type[Exception], ...]
     is_transient: Callable[[Exception], bool]
+    describe_error: Callable[[Exception], str] = str
 
 
 @dataclass
@@ -139,7 +140,7 @@ def run_drain(
                 operations.update_site_mode(READ_ONLY)
                 read_only_set = True
         except operations.fault_types as exc:  # pylint: disable=catching-non-exception
-            return DrainOutcome(result=_mode_error("could not switch the site to READ_ONLY: %s" % exc),
+            return DrainOutcome(result=_mode_error("could not switch the site to READ_ONLY: %s" % operations.describe_error(exc)),
                                 site_mode=site_mode, read_only_set=_read_only_after_error(operations, site_mode))
 
     if check_mode:
@@ -147,7 +148,7 @@ def run_drain(
         look = WaitSettings(request.settings.poll_interval, 0.0, request.settings.max_consecutive_failures)
         result = wait_until_idle(operations.list_jobs, request.policy, look, fault_types=operations.fault_types,
                                  is_transient=operations.is_transient, on_poll=on_poll, clock=clock, sleep=sleep,
-                                 wall_clock=wall_clock)
+                                 wall_clock=wall_clock, describe_error=operations.describe_error)
         if result.stopped_by == STOPPED_TIMEOUT:
             result.stopped_by = STOPPED_CHECK_MODE
         return DrainOutcome(
@@ -159,7 +160,7 @@ def run_drain(
     result = wait_until_idle(
         operations.list_jobs, request.policy, request.settings, fault_types=operations.fault_types,
         is_transient=operations.is_transient, cancel_job=operations.cancel_job, on_poll=on_poll,
-        clock=clock, sleep=sleep, wall_clock=wall_clock,
+        clock=clock, sleep=sleep, wall_clock=wall_clock, describe_error=operations.describe_error,
     )
     return DrainOutcome(result=result, site_mode=site_mode, read_only_set=read_only_set)
 

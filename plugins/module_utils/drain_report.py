@@ -57,6 +57,8 @@ def short_error(message: Optional[str]) -> str:
 
 
 def _progress(record: PollRecord) -> str:
+    if record.timeout <= 0:
+        return "one look, no waiting"
     return "waiting %s of %s" % (format_duration(record.elapsed), format_duration(record.timeout))
 
 

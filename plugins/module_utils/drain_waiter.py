@@ -86,10 +86,11 @@ class _Canceller:
     """Cancels each stuck job once; a transient failure is retried on the next poll."""
 
     def __init__(self, cancel: Optional[Callable[[str], object]], fault_types: Tuple[Type[Exception], ...],
-                 is_transient: Callable[[Exception], bool]) -> None:
+                 is_transient: Callable[[Exception], bool], describe_error: Callable[[Exception], str]) -> None:
         self._cancel = cancel
         self._fault_types = fault_types
         self._is_transient = is_transient
+        self._describe_error = describe_error
         self.cancelled: List[JobFacts] = []
         self.failed: Dict[str, str] = {}
 
@@ -105,9 +106,9 @@ class _Canceller:
             try:
                 self._cancel(job.job_id)
             except self._fault_types as exc:  # pylint: disable=catching-non-exception
-                errors.append((job, str(exc)))
+                errors.append((job, self._describe_error(exc)))
                 if not self._is_transient(exc):
-                    self.failed[job.job_id] = str(exc)
+                    self.failed[job.job_id] = self._describe_error(exc)
                 continue
             cancelled_now.append(job)
         self.cancelled.extend(cancelled_now)
@@ -126,6 +127,7 @@ def wait_until_idle(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
     wall_clock: Callable[[], float] = time.time,
+    describe_error: Callable[[Exception], str] = str,
 ) -> DrainResult:
     """Read the jobs every ``poll_interval`` seconds until the server is idle under ``policy``.
 
@@ -136,11 +138,12 @@ def wait_until_idle(
     idle, at ``timeout``, after ``max_consecutive_failures`` failed polls in a row,
     or at the first error that will not pass. Stuck jobs are handed to
     ``cancel_job`` when the policy says cancel. ``clock`` times the wait; job ages are
-    counted on ``wall_clock``, like the server's start times.
+    counted on ``wall_clock``, like the server's start times. ``describe_error`` words
+    an error for the poll line and the result.
     """
     start = clock()
     deadline = start + settings.timeout
-    canceller = _Canceller(cancel_job, fault_types, is_transient)
+    canceller = _Canceller(cancel_job, fault_types, is_transient, describe_error)
     polls = failures = consecutive = 0
     last_verdict: Optional[IdleVerdict] = None
     last_error: Optional[str] = None
@@ -152,7 +155,7 @@ def wait_until_idle(
         try:
             listing = fetch_listing()
         except fault_types as exc:  # pylint: disable=catching-non-exception
-            last_error = str(exc)
+            last_error = describe_error(exc)
             failures += 1
             consecutive += 1
             transient = is_transient(exc)

@@ -169,3 +169,8 @@ def test_check_outcome():
     failed = _result("check_mode", polls=1, failures=1, last_error="Connection refused")
     assert format_check_outcome("nb1", failed, ["would wait up to 30m"]) == \
         "nb1: could not read the jobs: Connection refused (check mode: would wait up to 30m)"
+
+
+def test_poll_line_of_a_single_look():
+    assert format_poll_line("nb1", _record([_job("j1", age=30.0)], number=1, elapsed=0.1, timeout=0.0)) == \
+        "nb1: 1 active job (oldest: executeNotebook by alice, 30s) - one look, no waiting"

@@ -405,3 +405,12 @@ def test_zero_timeout_is_a_single_look():
     server = FakeServer(clock, [{"id": "a", "ends": None}])
     result = _wait(server, clock, timeout=0.0)
     assert result.timed_out and result.polls == 1 and clock.sleeps == []
+
+
+def test_errors_are_worded_by_describe_error():
+    clock = FakeClock()
+    server = FakeServer(clock, [])
+    server.faults = [Transient("Notebook Server https://nb1: cannot connect")]
+    records = []
+    result = _wait(server, clock, records=records, describe_error=lambda exc: str(exc).split(": ", 1)[1])
+    assert records[0].error == "cannot connect" and result.last_error == "cannot connect"

@@ -1,0 +1,303 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to gisadmin.notebook_server
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: notebook_server_drain
+short_description: Wait until no job is active on an ArcGIS Notebook Server
+version_added: 0.1.0
+description:
+  - Polls the jobs of one Notebook Server site until no job is active, so that maintenance (an upgrade, a patch,
+    a restart) loses nobody's work.
+  - A job is active when its status is C(SUBMITTED), C(PROCESSING) or anything not known to be finished.
+    A listing that is incomplete, or that could not be read, is never taken as idle.
+  - "This is an action plugin. It runs in the controller process, whatever C(delegate_to) says, and prints one
+    line per poll, for example C(nb1: 3 active jobs (oldest: executeNotebook by alice, 12m) - waiting 4m10s of 30m)."
+  - It uses one token for the whole drain (a fresh one only when the server rejects it) and makes one jobs request
+    per poll.
+  - Polls start O(poll_interval) apart, so idle is noticed within one interval of the last job ending.
+  - Transient faults while waiting (connection errors, timeouts, 5xx answers, a restarting server) are printed and
+    counted; only O(wait_timeout) or O(max_consecutive_failures) end the wait. Errors that will not pass
+    (wrong credentials, no permission) end it at once.
+  - The role P(gisadmin.notebook_server.drain#role) wraps this action and adds a C(restore) entry point.
+author:
+  - gisadmin.notebook_server contributors
+extends_documentation_fragment:
+  - gisadmin.notebook_server.connection
+  - gisadmin.notebook_server.attributes
+  - gisadmin.notebook_server.attributes.action_group
+  - ansible.builtin.action_common_attributes.flow
+attributes:
+  check_mode:
+    support: full
+    details: Looks once, reports whether the server is idle now and what a real run would do, and changes nothing.
+  diff_mode:
+    support: none
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+options:
+  read_only:
+    description:
+      - Switch the site to C(READ_ONLY) before waiting, so that no new notebook work starts.
+      - Done only when the site is C(EDITABLE); RV(read_only_set) says whether this drain did it.
+        Switch it back with M(gisadmin.notebook_server.notebook_server_mode).
+    type: bool
+    default: false
+  poll_interval:
+    description:
+      - Time between the starts of two polls, as a number of seconds or a duration such as V(10s) or V(1m).
+    type: str
+    default: 10s
+  wait_timeout:
+    description:
+      - How long to wait for the server to be idle, as a number of seconds or a duration such as V(30m) or V(2h).
+      - The last poll happens at this time.
+    type: str
+    default: 30m
+  stuck_after:
+    description:
+      - A job active for longer than this is stuck, for example V(2h). What happens to stuck jobs is O(stuck_jobs).
+    type: str
+    default: 2h
+  stuck_jobs:
+    description:
+      - V(block) - stuck jobs block the drain like any active job, and are named in the output.
+      - V(ignore) - the drain finishes although stuck jobs are still active, with a warning naming them.
+      - V(cancel) - each stuck job is cancelled once and recorded in RV(cancelled_job_ids);
+        the drain then waits for it to end like any other job.
+    type: str
+    choices: [block, ignore, cancel]
+    default: block
+  on_timeout:
+    description:
+      - What to do when the server is not idle at O(wait_timeout), or after O(max_consecutive_failures) failed polls.
+      - V(fail) fails the task with a message that lists every blocking job (id, type, owner, age).
+      - V(continue) returns with a warning carrying the same message.
+      - Errors that will not pass always fail the task.
+    type: str
+    choices: [fail, continue]
+    default: fail
+  max_consecutive_failures:
+    description: How many failed polls in a row end the wait before O(wait_timeout).
+    type: int
+    default: 5
+  job_types:
+    description:
+      - Only wait for jobs of these types, for example V(executeNotebook); case-insensitive. Empty means every type.
+      - Unknown job types are real work; narrow this only when you know what the others are.
+    type: list
+    elements: str
+    default: []
+  owners:
+    description: Only wait for jobs of these users (case-insensitive). Empty means every user.
+    type: list
+    elements: str
+    default: []
+notes:
+  - In check mode the action looks once and reports whether the server is idle now and what it would do
+    (RV(would_set_read_only), RV(would_wait), RV(would_cancel_job_ids)), without waiting, cancelling or changing
+    the site mode.
+seealso:
+  - module: gisadmin.notebook_server.notebook_server_mode
+  - module: gisadmin.notebook_server.notebook_server_jobs_info
+"""
+
+EXAMPLES = r"""
+- name: Wait up to 30 minutes until no notebook job runs, keeping new work out meanwhile
+  gisadmin.notebook_server.notebook_server_drain:
+    url: https://nb1.example.com:11443/arcgis
+    username: "{{ notebook_server_username }}"
+    password: "{{ notebook_server_password }}"
+    read_only: true
+    poll_interval: 15s
+    wait_timeout: 30m
+  register: drain
+  no_log: true
+
+- name: Cancel jobs running for more than 4 hours, then wait for the rest
+  gisadmin.notebook_server.notebook_server_drain:
+    url: https://nb1.example.com:11443/arcgis
+    username: "{{ notebook_server_username }}"
+    password: "{{ notebook_server_password }}"
+    stuck_after: 4h
+    stuck_jobs: cancel
+  no_log: true
+"""
+
+RETURN = r"""
+idle:
+  description: Whether the server was idle when the action returned (in check mode, whether it is idle now).
+  returned: always
+  type: bool
+  sample: false
+stopped_by:
+  description:
+    - Why the wait ended. V(idle); V(timeout); V(failures) (too many failed polls in a row);
+      V(error) (an error that will not pass); V(check_mode) (check mode found the server busy).
+  returned: always
+  type: str
+  sample: timeout
+timed_out:
+  description: Whether the wait ended at O(wait_timeout) with the server still busy.
+  returned: always
+  type: bool
+  sample: true
+waited_seconds:
+  description: Seconds from the start of the wait to its end, on a monotonic clock.
+  returned: always
+  type: float
+  sample: 1800.0
+polls:
+  description: How many times the jobs were read (one request each).
+  returned: always
+  type: int
+  sample: 181
+failures:
+  description: How many polls failed (transient faults included).
+  returned: always
+  type: int
+  sample: 2
+blocking_jobs:
+  description: The jobs that kept the server from being idle at the last listing read, oldest first.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The job id.
+      type: str
+      sample: j0bc73e29-3725-4eb1-b6c7-db2cdc56799c
+    type:
+      description: The job type.
+      type: str
+      sample: executeNotebook
+    owner:
+      description: The user who started the job.
+      type: str
+      sample: alice
+    status:
+      description: The job status the server reported.
+      type: str
+      sample: PROCESSING
+    age_seconds:
+      description: Seconds since the job started; null when the server gave no start time.
+      type: float
+      sample: 7260.5
+    age:
+      description: The age for people, such as V(2h1m).
+      type: str
+      sample: 2h1m
+    stuck:
+      description: Whether the job is older than O(stuck_after).
+      type: bool
+      sample: true
+stuck_job_ids:
+  description: Ids of the active jobs older than O(stuck_after) at the last listing read.
+  returned: always
+  type: list
+  elements: str
+  sample: [j0bc73e29-3725-4eb1-b6c7-db2cdc56799c]
+ignored_stuck_job_ids:
+  description: Ids of the stuck jobs the drain finished around (O(stuck_jobs=ignore)).
+  returned: always
+  type: list
+  elements: str
+  sample: []
+cancelled_job_ids:
+  description: Ids of the stuck jobs this drain cancelled (O(stuck_jobs=cancel)).
+  returned: always
+  type: list
+  elements: str
+  sample: []
+cancel_failures:
+  description: Stuck jobs that could not be cancelled, job id to error message.
+  returned: always
+  type: dict
+  sample: {}
+site_mode:
+  description: The site mode found before the wait, when O(read_only) asked to read it; null otherwise.
+  returned: always
+  type: str
+  sample: EDITABLE
+read_only_set:
+  description: Whether this drain switched the site from C(EDITABLE) to C(READ_ONLY).
+  returned: always
+  type: bool
+  sample: true
+last_error:
+  description: The message of the last failed poll, if any.
+  returned: always
+  type: str
+  sample: "HTTP 503 Service Unavailable"
+msg:
+  description: One sentence on the outcome, naming every blocking job (id, type, owner, age) when not idle.
+  returned: always
+  type: str
+  sample: "nb1: not idle after 30m (181 polls, 2 failed), timeout 30m; 1 blocking job:
+    j0bc73e29-3725-4eb1-b6c7-db2cdc56799c executeNotebook by alice, 2h1m (PROCESSING, stuck)"
+would_set_read_only:
+  description: Check mode only. Whether a real run would switch the site to C(READ_ONLY).
+  returned: in check mode
+  type: bool
+  sample: true
+would_wait:
+  description: Check mode only. Whether a real run would wait (the server is busy now).
+  returned: in check mode
+  type: bool
+  sample: true
+would_cancel_job_ids:
+  description: Check mode only. The stuck jobs a real run would cancel.
+  returned: in check mode
+  type: list
+  elements: str
+  sample: []
+"""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_procedure import (
+    drain_failed,
+    drain_warnings,
+    outcome_to_result,
+    request_from_options,
+    run_drain,
+)
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_site import (
+    DRAIN_ARGUMENT_SPEC,
+    open_drain_client,
+    site_operations,
+)
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.errors import NotebookServerError
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.required_libraries import missing_libraries
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.time_expressions import parse_duration
+
+
+def main() -> None:
+    """Runs only when called as a module (the action plugin normally takes the task): same drain, no per-poll lines."""
+    module = AnsibleModule(argument_spec=DRAIN_ARGUMENT_SPEC, supports_check_mode=True)
+    for library, import_traceback in missing_libraries(("requests",)):
+        module.fail_json(msg=missing_required_lib(library), exception=import_traceback)
+    try:
+        request = request_from_options(module.params, parse_duration)
+        client = open_drain_client(module.params, on_retry=module.warn)
+    except (ValueError, NotebookServerError) as exc:
+        module.fail_json(msg=str(exc))
+    with client:
+        outcome = run_drain(site_operations(client), request, check_mode=module.check_mode)
+    returned = outcome_to_result(client.server, outcome)
+    for warning in drain_warnings(returned, request.on_timeout):
+        module.warn(warning)
+    if drain_failed(returned, request.on_timeout):
+        module.fail_json(**returned)
+    module.exit_json(**returned)
+
+
+if __name__ == "__main__":
+    main()
