@@ -1,0 +1,337 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to gisadmin.notebook_server
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The drain role against two emulators, one scenario after the other, each checked against the emulators' own view.
+
+    drain_scenarios.py [SCENARIO...]     run the named scenarios (default: all), print what was measured
+
+Emulated time runs at real speed: the drain counts job ages on the controller's clock, so a
+faster emulated clock would make ages (and so stuck jobs) meaningless. Jobs last seconds instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+from notebook_server_emulator.control import EmulatorControl
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+POLL = 1.0
+JOBS_PATH_SUFFIX = "/admin/system/jobs"
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+        print("  FAILED: " + message, flush=True)
+
+
+class Emulator:
+    def __init__(self, work, name, *options):
+        self.name = name
+        self.state_file = os.path.join(work, name + ".json")
+        subprocess.run([sys.executable, "-m", "notebook_server_emulator.launch", "start", "--state-file", self.state_file,
+                        "--", "--port", "0"] + list(options), check=True, stdout=subprocess.DEVNULL)
+        with open(self.state_file, encoding="utf-8") as handle:
+            self.state = json.load(handle)
+        self.control = EmulatorControl.from_start_line(self.state)
+
+    def stop(self):
+        subprocess.run([sys.executable, "-m", "notebook_server_emulator.launch", "stop", "--state-file", self.state_file],
+                       check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def reset(self):
+        """No jobs, no faults, an empty request log, EDITABLE."""
+        control = self.control
+        for job_id in control.job_ids():
+            if control.job(job_id).get("status") in ("SUBMITTED", "PROCESSING"):
+                control.finish_job(job_id)
+        control.clear_faults()
+        control.set_site_mode("EDITABLE")
+        control.clear_requests()
+
+    def add_job(self, seconds=None, **spec):
+        """A job that ends after ``seconds`` (None: never, until finished or cancelled)."""
+        if seconds is None:
+            return self.control.add_active_job(**spec)
+        return self.control.add_job(queued=0, duration=seconds, **spec)
+
+    def end_of(self, job_id):
+        return self.control.job(job_id)["endTime"] / 1000.0
+
+    def log(self):
+        return self.control.requests()
+
+    def token_requests(self):
+        return sum(1 for entry in self.log() if entry["path"].endswith("/generateToken"))
+
+    def jobs_requests(self):
+        return sum(1 for entry in self.log() if entry["path"].endswith(JOBS_PATH_SUFFIX))
+
+    def password(self):
+        return self.state["password"]
+
+
+class Harness:
+    def __init__(self, work):
+        self.work = work
+        self.emulators = {}
+        self.runs = 0
+
+    def start(self, name, *options):
+        self.emulators[name] = Emulator(self.work, name, *options)
+
+    def inventory(self, names, extra_host_vars=None):
+        hosts = {}
+        for name in names:
+            state = self.emulators[name].state
+            host = {
+                "ansible_connection": "local",
+                "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+                "notebook_server_url": state["url"],
+                "notebook_server_username": state["username"],
+                "notebook_server_password": state["password"],
+                "notebook_server_ca_path": state["ca_path"],
+            }
+            host.update((extra_host_vars or {}).get(name, {}))
+            hosts[name] = host
+        path = os.path.join(self.work, "inventory.json")
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump({"notebook_servers": {"hosts": hosts}}, handle)
+        return path
+
+    def play(self, playbook, names, extra_vars=None, host_vars=None, check_mode=False, expect_ok=True):
+        """Run a playbook; returns (output, outcome file contents or None)."""
+        self.runs += 1
+        outcome_file = os.path.join(self.work, "outcome-%d.json" % self.runs)
+        variables = {"drain_poll_interval": "%ds" % POLL, "drain_outcome_file": outcome_file}
+        variables.update(extra_vars or {})
+        command = ["ansible-playbook", playbook, "-i", self.inventory(names, host_vars),
+                   "-e", json.dumps(variables)]
+        if check_mode:
+            command.append("--check")
+        completed = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+        output = completed.stdout
+        with open(os.path.join(self.work, "play-%d.log" % self.runs), "w", encoding="utf-8") as handle:
+            handle.write(output)
+        print(_indent(_drain_lines(output)), flush=True)
+        if expect_ok != (completed.returncode == 0):
+            print(_indent(output), flush=True)
+            check(False, "%s exited %d" % (playbook, completed.returncode))
+        for name in names:
+            check(self.emulators[name].password() not in output, "the password of %s is in the output" % name)
+        outcome = None
+        if os.path.exists(outcome_file):
+            with open(outcome_file, encoding="utf-8") as handle:
+                outcome = json.load(handle)
+        return output, outcome
+
+
+def _drain_lines(output):
+    """The lines a person watching the drain reads: one per poll, the closing ones, warnings and failures."""
+    keep = ("nb1:", "nb2:", "fatal:", "[WARNING]", "WARNING:", "\"msg\"")
+    return "\n".join(line for line in output.splitlines() if line.lstrip().startswith(keep) or "msg" in line)
+
+
+def _indent(text):
+    return "\n".join("    " + line for line in text.splitlines())
+
+
+def _later(seconds, action):
+    timer = threading.Timer(seconds, action)
+    timer.start()
+    return timer
+
+
+def _playbook(name):
+    return os.path.join(HERE, name)
+
+
+# ----- scenarios ---------------------------------------------------------------------------------
+
+def scenario_wait(h):
+    """Jobs end over time, one is added during the wait, nb2 is slower and faulty: both drain, soon after the last job."""
+    nb1, nb2 = h.emulators["nb1"], h.emulators["nb2"]
+    jobs = {"nb1": [nb1.add_job(2, username="alice"), nb1.add_job(4, type="openNotebook", username="bob")],
+            "nb2": [nb2.add_job(5), nb2.add_job(8, username="carol")]}
+    # Transient faults on nb2's jobs resource; retries 0 so that each shows as a failed poll.
+    nb2.control.inject_fault("http_503", count=2, path="system/jobs$")
+    nb2.control.inject_fault("connection_reset", count=1, path="system/jobs$")
+    added = []
+    timer = _later(3.0, lambda: added.append(nb1.add_job(3, username="dave")))
+    try:
+        output, outcome = h.play(_playbook("drain.yml"), ["nb1", "nb2"], extra_vars={"drain_timeout": "1m"},
+                                 host_vars={"nb2": {"notebook_server_retries": 0}})
+    finally:
+        timer.cancel()
+    check(bool(added), "the job meant to arrive during the wait was not added")
+    jobs["nb1"] += added
+    check(outcome is not None, "no outcome recorded")
+    if outcome is None:
+        return
+    # The play moves on when the slowest host is idle: measure from the last job of the whole fleet.
+    last_end = max(h.emulators[name].end_of(job_id) for name in jobs for job_id in jobs[name])
+    delay = outcome["returned_at"] - last_end
+    print("  the last job (of nb2) ended %.2f s before the role returned; poll interval %.0f s, target <= %.0f s"
+          % (delay, POLL, POLL + 1))
+    check(0 <= delay <= POLL + 1.0, "the role returned %.2f s after the last job ended" % delay)
+    for name in ("nb1", "nb2"):
+        fact = outcome["hosts"][name]
+        emulator = h.emulators[name]
+        check(fact["idle"] is True and fact["stopped_by"] == "idle", "%s: not idle: %s" % (name, fact))
+        tokens, requests = emulator.token_requests(), emulator.jobs_requests()
+        print("  %s: %d polls, %d jobs requests, %d token request(s), %d failed polls, waited %.1f s"
+              % (name, fact["polls"], requests, tokens, fact["failures"], fact["waited_seconds"]))
+        check(tokens == 1, "%s: %d token requests in one drain" % (name, tokens))
+        check(requests == fact["polls"], "%s: %d jobs requests for %d polls" % (name, requests, fact["polls"]))
+    check(outcome["hosts"]["nb2"]["failures"] == 3, "nb2: the 3 faults were not counted: %s" % outcome["hosts"]["nb2"])
+    check("nb2: poll " in output and "failed: " in output, "the failed polls of nb2 were not shown")
+    check("(oldest: openNotebook by bob," in output, "no poll line named the oldest job of nb1")
+    # The added job started after nb1's first jobs: the drain must have seen it and waited for it.
+    check(outcome["hosts"]["nb1"]["waited_seconds"] >= 5.0, "nb1 did not wait for the job added during the wait")
+
+
+def scenario_stuck_blocks(h):
+    """A job running for 3 hours blocks; at the timeout the role fails and names it."""
+    nb1 = h.emulators["nb1"]
+    stuck = nb1.add_job(None, start=-3 * 3600, username="erin")
+    output, _ = h.play(_playbook("drain.yml"), ["nb1"], extra_vars={"drain_timeout": "3s", "drain_stuck_after": "2h"},
+                       expect_ok=False)
+    check("nb1: 1 active job, 1 stuck (oldest: executeNotebook by erin, 3h)" in output, "no poll line named the stuck job")
+    check("not idle after" in output and stuck in output and "(PROCESSING, stuck)" in output,
+          "the failure does not name the stuck job %s" % stuck)
+    return stuck
+
+
+def scenario_ignore_stuck(h, stuck):
+    """The same stuck job is ignored: the role passes and warns."""
+    output, outcome = h.play(_playbook("drain.yml"), ["nb1"], extra_vars={"drain_ignore_stuck": True,
+                                                                           "drain_stuck_after": "2h"})
+    fact = outcome["hosts"]["nb1"] if outcome else {}
+    check(fact.get("idle") is True and fact.get("ignored_stuck_job_ids") == [stuck], "ignore_stuck: %s" % fact)
+    check("finished around stuck jobs still running: " + stuck in output, "ignore_stuck gave no warning")
+
+
+def scenario_cancel_stuck(h, stuck):
+    """The same stuck job is cancelled: the role passes once the server shows it finished."""
+    _, outcome = h.play(_playbook("drain.yml"), ["nb1"], extra_vars={"drain_cancel_stuck": True,
+                                                                      "drain_stuck_after": "2h"})
+    fact = outcome["hosts"]["nb1"] if outcome else {}
+    check(fact.get("idle") is True and fact.get("cancelled_job_ids") == [stuck], "cancel_stuck: %s" % fact)
+    record = h.emulators["nb1"].control.job(stuck)
+    check(record.get("customAttributes", {}).get("isCancelled") is True, "the stuck job was not cancelled: %s" % record)
+
+
+def scenario_timeout_continue(h):
+    """drain_on_timeout: continue goes on, with a warning."""
+    nb1 = h.emulators["nb1"]
+    job = nb1.add_job(30)
+    output, outcome = h.play(_playbook("drain.yml"), ["nb1"], extra_vars={"drain_timeout": "2s",
+                                                                           "drain_on_timeout": "continue"})
+    fact = outcome["hosts"]["nb1"] if outcome else {}
+    check(fact.get("idle") is False and fact.get("stopped_by") == "timeout", "continue: %s" % fact)
+    check("[WARNING]: going on although the server is not idle: " in output and job in output, "continue gave no warning")
+
+
+def scenario_check_mode(h):
+    """Check mode with the collection playbook: one look, what would be done, nothing done."""
+    nb1 = h.emulators["nb1"]
+    stuck = nb1.add_job(None, start=-3 * 3600)
+    nb1.add_job(30)
+    output, _ = h.play("gisadmin.notebook_server.drain", ["nb1"], check_mode=True,
+                       extra_vars={"target": "notebook_servers", "drain_read_only": True, "drain_cancel_stuck": True})
+    check("(check mode: would set READ_ONLY, would wait up to 30m, would cancel %s)" % stuck in output,
+          "check mode did not say what it would do")
+    state = nb1.control.state()
+    check(state["site_mode"] == "EDITABLE", "check mode changed the site mode")
+    check(nb1.control.job(stuck).get("customAttributes", {}).get("isCancelled") is False, "check mode cancelled a job")
+    check(nb1.jobs_requests() == 1, "check mode read the jobs %d times" % nb1.jobs_requests())
+    check("- one look, no waiting" in output, "the check mode poll line does not say it only looks")
+
+
+def scenario_read_only_restored(h):
+    """READ_ONLY while draining nb1, EDITABLE again after the restore; nb2 was READ_ONLY already and stays so."""
+    nb1, nb2 = h.emulators["nb1"], h.emulators["nb2"]
+    nb1.add_job(6)
+    nb2.control.set_site_mode("READ_ONLY")
+    seen = []
+    # ansible-playbook takes a second or two to start: by 4 s nb1 is being drained.
+    timer = _later(4.0, lambda: seen.append(nb1.control.state()["site_mode"]))
+    try:
+        _, outcome = h.play(_playbook("drain_and_restore.yml"), ["nb1", "nb2"])
+    finally:
+        timer.cancel()
+    check(seen == ["READ_ONLY"], "nb1 was not READ_ONLY during the drain: %s" % seen)
+    check(nb1.control.state()["site_mode"] == "EDITABLE", "nb1 was not restored to EDITABLE")
+    check(nb2.control.state()["site_mode"] == "READ_ONLY", "nb2 was READ_ONLY before the drain and must stay so")
+    if outcome:
+        check(outcome["nb1"].get("restored") is True and outcome["nb1"].get("read_only_set") is False,
+              "nb1 fact after restore: %s" % outcome["nb1"])
+        check(outcome["nb2"].get("read_only_set") is False and "restored" not in outcome["nb2"],
+              "nb2 fact after restore: %s" % outcome["nb2"])
+    else:
+        check(False, "no outcome recorded")
+
+
+def scenario_restart(h):
+    """The server restarts during the wait (connections dropped, 503s, tokens forgotten): one fresh token, then idle."""
+    nb1 = h.emulators["nb1"]
+    nb1.add_job(4)
+    nb1.control.inject_fault("restart", count=1, path="system/jobs$", seconds=1.5)
+    _, outcome = h.play(_playbook("drain.yml"), ["nb1"], host_vars={"nb1": {"notebook_server_retries": 0}})
+    fact = outcome["hosts"]["nb1"] if outcome else {}
+    check(fact.get("idle") is True and fact.get("failures", 0) >= 1, "restart: %s" % fact)
+    tokens = nb1.token_requests()
+    print("  nb1: %d token requests across a restart (the first, and one after the server forgot it)" % tokens)
+    check(tokens == 2, "restart: %d token requests" % tokens)
+
+
+def main(selected):
+    work = tempfile.mkdtemp(prefix="drain-target.")
+    h = Harness(work)
+    started = time.monotonic()
+    try:
+        h.start("nb1")
+        h.start("nb2")
+        # The stuck job of "stuck" stays for "ignore_stuck" and "cancel_stuck"; every other scenario starts afresh.
+        steps = [
+            ("wait", scenario_wait, True),
+            ("stuck", scenario_stuck_blocks, True),
+            ("ignore_stuck", scenario_ignore_stuck, False),
+            ("cancel_stuck", scenario_cancel_stuck, False),
+            ("continue", scenario_timeout_continue, True),
+            ("check_mode", scenario_check_mode, True),
+            ("read_only", scenario_read_only_restored, True),
+            ("restart", scenario_restart, True),
+        ]
+        stuck = None
+        for name, scenario, fresh in steps:
+            if selected and name not in selected and not (not fresh and "stuck" in selected):
+                continue
+            for emulator in h.emulators.values():
+                if fresh:
+                    emulator.reset()
+                else:
+                    emulator.control.clear_requests()
+            print("== %s: %s" % (name, scenario.__doc__.strip()), flush=True)
+            if fresh:
+                stuck = scenario(h)
+            else:
+                scenario(h, stuck)
+    finally:
+        for emulator in h.emulators.values():
+            emulator.stop()
+    print("drain target: %d plays in %.0f s, %d failed checks (logs in %s)"
+          % (h.runs, time.monotonic() - started, len(failures), work))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
