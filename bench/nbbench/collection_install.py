@@ -21,8 +21,9 @@ def build_and_install(repo: str, workdir: str, bin_dir: str) -> str:
     tarballs = glob.glob(os.path.join(build_dir, "gisadmin-notebook_server-*.tar.gz"))
     if len(tarballs) != 1:
         raise RuntimeError("expected one built tarball in %s, found %d" % (build_dir, len(tarballs)))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections)
     subprocess.run([galaxy, "collection", "install", "--offline", "--force", "-p", collections, tarballs[0]],
-                   check=True, stdout=subprocess.DEVNULL, cwd=workdir)
+                   check=True, stdout=subprocess.DEVNULL, cwd=workdir, env=env)
     return collections
 
 
