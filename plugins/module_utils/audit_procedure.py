@@ -48,6 +48,8 @@ def _audit_argspec() -> Dict[str, Dict[str, Any]]:
     # The shared connection options are every server's defaults, so none of them is required here.
     argspec = {name: dict(spec) for name, spec in CONNECTION_ARGSPEC.items()}
     argspec["url"].pop("required", None)
+    # A token's lifetime is not a secret (validate-modules guesses from the word "token").
+    argspec["token_expiration"]["no_log"] = False
     argspec.update({
         "servers": {"type": "list", "elements": "dict", "required": True, "options": _SERVER_SUBOPTIONS},
         "since": {"type": "str", "default": "-24h"},

@@ -190,7 +190,7 @@ def server_entry(server: ServerAudit, window: AuditWindow) -> Dict[str, Any]:
         "by_owner": _sorted_table(by_owner),
         "oldest_active": None if oldest is None else job_summary(oldest, now_ms),
         "needs_attention": bool(reasons),
-        "attention": [text for _, text in reasons],
+        "attention": [text for _kind, text in reasons],
         "stuck_jobs": [job_summary(job, now_ms) for job in stuck_jobs],
         "failed_jobs": [job_summary(job, now_ms) for job in failed_jobs[:MAX_FAILED_JOBS_LISTED]],
     }
@@ -235,11 +235,11 @@ def attention_list(servers: Sequence[ServerAudit], entries: Sequence[Dict[str, A
         reasons = _attention_reasons(server, entry["stuck"], entry["failed"])
         if not reasons:
             continue
-        severity = min((kind for kind, _ in reasons), key=_SEVERITY_RANK.__getitem__)
+        severity = min((kind for kind, _text in reasons), key=_SEVERITY_RANK.__getitem__)
         items.append({
             "server": entry["name"],
             "severity": severity,
-            "reasons": [text for _, text in reasons],
+            "reasons": [text for _kind, text in reasons],
             "error": entry["error"],
             "stuck": entry["stuck"],
             "failed": entry["failed"],

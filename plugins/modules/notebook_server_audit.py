@@ -26,7 +26,7 @@ description:
   - Meant to run once per play on the controller (C(run_once) and C(delegate_to=localhost)), as the role
     P(gisadmin.notebook_server.audit#role) does.
 author:
-  - gisadmin.notebook_server contributors
+  - gisadmin.notebook_server contributors (@gisadmin)
 extends_documentation_fragment:
   - gisadmin.notebook_server.connection
   - gisadmin.notebook_server.attributes
@@ -80,6 +80,7 @@ options:
         O(token_expiration), O(token_location), O(validate_certs), O(ca_path), O(timeout), O(retries)) are likewise
         the values for entries of O(servers) that do not set their own.
     type: str
+    required: false
   since:
     description:
       - Start of the window in which finished jobs (completed, failed, cancelled) are counted,
@@ -112,7 +113,8 @@ attributes:
     support: none
   platform:
     description: Target OS/families that can be operated against.
-    support: N/A
+    support: full
+    platforms: posix
     details: Runs where the task runs, usually V(localhost); it talks to the sites over HTTPS.
 notes:
   - C(changed) is true when report files were written with new content (in check mode, when they would be).

@@ -103,7 +103,7 @@ def test_timeline_has_one_bar_per_bucket():
     svg = ET.fromstring(timeline_svg(report["timeline"]))
     bars = svg.find(SVG + "g").findall(SVG + "rect")
     assert len(bars) == 24
-    titles = [bar.find(SVG + "title").text for bar in bars]
+    titles = [rect.find(SVG + "title").text for rect in bars]
     assert titles[-1].endswith(": 3 started")
 
 

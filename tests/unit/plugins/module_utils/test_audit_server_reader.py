@@ -72,9 +72,11 @@ def test_a_refused_password_is_an_entry_without_the_password():
         {"name": "bad", "url": SITE, "username": USERNAME, "password": "Wrong-Pa55word-xyz"},
     ], {"retries": 0})
     sessions = {"good": good, "bad": bad}
-    entries = audit_fleet(targets, lambda target: read_server_jobs(target, NOW_MS, 7200.0,
-                                                                    session=sessions[target.name].session()),
-                          expected_errors=READ_ERRORS)
+
+    def read(target):
+        return read_server_jobs(target, NOW_MS, 7200.0, session=sessions[target.name].session())
+
+    entries = audit_fleet(targets, read, expected_errors=READ_ERRORS)
     assert entries[0].reachable and entries[0].jobs[0].job_id == "j1"
     assert entries[1].reachable is False
     assert "Invalid username or password" in entries[1].error

@@ -8,8 +8,6 @@ from __future__ import annotations
 import threading
 import time
 
-import pytest
-
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.fleet_audit import (
     AuditTarget,
     ServerJobs,

@@ -52,7 +52,6 @@ def _run(monkeypatch, args, reader):
     def exit_json(_module, **result):
         raise Exited(dict(result, failed=False))
 
-
     def fail_json(_module, **result):
         raise Exited(dict(result, failed=True))
 
