@@ -1,0 +1,309 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to gisadmin.notebook_server
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Inventory for the audit target, and the checks of the report it writes against the emulators' own jobs.
+
+    audit_fixture.py inventory WORK        print the inventory (and keep the secrets in WORK/secrets.json)
+    audit_fixture.py transient-fault WORK  make the next jobs request of the quiet emulator fail once (HTTP 503)
+    audit_fixture.py check WORK            compare WORK/report/* with the emulators' jobs
+    audit_fixture.py secrets WORK LOG...   no secret in any report file or log
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+import os
+import re
+import socket
+import ssl
+import sys
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+from notebook_server_emulator.control import EmulatorControl
+
+EMULATORS = ("busy", "quiet", "faulty")
+REFERER = "ansible-gisadmin-notebook_server"  # the client's default referer: a given token must be made for it
+SVG = "{http://www.w3.org/2000/svg}"
+REPORT_FILES = ("report.json", "jobs.csv", "servers.csv", "report.html")
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+
+
+def _state(work, name):
+    with open(os.path.join(work, name + ".json"), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _free_port():
+    # Bound then closed: nothing listens there afterwards, so connections are refused.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _generate_token(state):
+    data = urllib.parse.urlencode({"username": state["username"], "password": state["password"], "client": "referer",
+                                   "referer": REFERER, "expiration": 60, "f": "json"}).encode()
+    request = urllib.request.Request(state["admin_url"] + "/generateToken", data=data, method="POST")
+    context = ssl.create_default_context(cafile=state["ca_path"])
+    with urllib.request.urlopen(request, context=context, timeout=30) as response:
+        return json.load(response)["token"]
+
+
+def inventory(work):
+    states = {name: _state(work, name) for name in EMULATORS}
+    token = _generate_token(states["quiet"])
+    hosts = {
+        "nb-busy": {"notebook_server_url": states["busy"]["url"], "notebook_server_username": states["busy"]["username"],
+                    "notebook_server_password": states["busy"]["password"],
+                    "notebook_server_ca_path": states["busy"]["ca_path"]},
+        # A token instead of credentials.
+        "nb-quiet": {"notebook_server_url": states["quiet"]["url"], "notebook_server_token": token,
+                     "notebook_server_ca_path": states["quiet"]["ca_path"]},
+        "nb-faulty": {"notebook_server_url": states["faulty"]["url"],
+                      "notebook_server_username": states["faulty"]["username"],
+                      "notebook_server_password": states["faulty"]["password"],
+                      "notebook_server_ca_path": states["faulty"]["ca_path"]},
+        "nb-down": {"notebook_server_url": "https://127.0.0.1:%d/arcgis" % _free_port(),
+                    "notebook_server_username": "siteadmin", "notebook_server_password": "Down-Server-Pa55word"},
+    }
+    secrets = [token, "Down-Server-Pa55word"]
+    for state in states.values():
+        secrets += [state["password"], state["control_secret"], state["user"]["password"]]
+    with open(os.path.join(work, "secrets.json"), "w", encoding="utf-8") as handle:
+        json.dump(secrets, handle)
+    print(json.dumps({"notebook_servers": {"hosts": hosts, "vars": {
+        "ansible_connection": "local",
+        "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+        "notebook_server_retries": 1,
+        "notebook_server_timeout": 10,
+    }}}, indent=2))
+
+
+def _epoch_ms(iso):
+    moment = datetime.datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    return int(moment.timestamp() * 1000)
+
+
+def expected_figures(records, window_start_ms, now_ms, stuck_after_seconds):
+    """The figures, worked out here from the emulator's own records with the documented rules."""
+    figures = {"jobs_listed": len(records), "active": 0, "stuck": 0, "completed": 0, "failed": 0, "cancelled": 0,
+               "by_owner": {}}
+    oldest = None
+    for record in records:
+        status = record["status"]
+        active = status in ("SUBMITTED", "PROCESSING")
+        owner = figures["by_owner"].setdefault(record["username"], 0)
+        if active:
+            figures["active"] += 1
+            figures["by_owner"][record["username"]] = owner + 1
+            if (now_ms - record["startTime"]) / 1000.0 >= stuck_after_seconds:
+                figures["stuck"] += 1
+            if oldest is None or record["startTime"] < oldest["startTime"]:
+                oldest = record
+            continue
+        if not window_start_ms <= record["endTime"] <= now_ms:
+            continue
+        figures["by_owner"][record["username"]] = owner + 1
+        if record["customAttributes"].get("isCancelled"):
+            figures["cancelled"] += 1
+        elif status == "FAILED":
+            figures["failed"] += 1
+        else:
+            figures["completed"] += 1
+    figures["by_owner"] = {name: count for name, count in figures["by_owner"].items() if count}
+    figures["oldest_active"] = oldest["jobId"] if oldest else None
+    return figures
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+        self.text = []
+        self.rows = {}
+        self._row = None
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        attributes = dict(attrs)
+        if tag == "tr" and "data-server" in attributes:
+            self._row = {"server": attributes["data-server"], "class": attributes.get("class"), "cells": []}
+        elif tag == "td" and self._row is not None:
+            self._row["cells"].append("")
+
+    def handle_endtag(self, tag):
+        if tag == "tr" and self._row is not None:
+            self.rows[self._row["server"]] = self._row
+            self._row = None
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._row is not None and self._row["cells"]:
+            self._row["cells"][-1] += data
+
+
+def _check_json(report, states):
+    servers = {entry["name"]: entry for entry in report["servers"]}
+    check(list(servers) == ["nb-busy", "nb-quiet", "nb-faulty", "nb-down"], "servers in inventory order: %s" % list(servers))
+    now_ms = _epoch_ms(report["window"]["end"])
+    start_ms = _epoch_ms(report["window"]["start"])
+    check(now_ms - start_ms == 24 * 3600 * 1000, "the window is 24 hours")
+    expected_all = {}
+    for host, name in (("nb-busy", "busy"), ("nb-quiet", "quiet")):
+        control = EmulatorControl.from_start_line(states[name])
+        records = [control.job(job_id) for job_id in control.job_ids()]
+        expected = expected_figures(records, start_ms, now_ms, report["stuck_after_seconds"])
+        expected_all[host] = (expected, {record["jobId"] for record in records})
+        entry = servers[host]
+        check(entry["reachable"] is True and entry["error"] is None, "%s is reachable" % host)
+        for key in ("jobs_listed", "active", "stuck", "completed", "failed", "cancelled"):
+            check(entry[key] == expected[key], "%s %s: report %s, emulator %s" % (host, key, entry[key], expected[key]))
+        by_owner = {owner: counts["jobs"] for owner, counts in entry["by_owner"].items()}
+        check(by_owner == expected["by_owner"], "%s by_owner: report %s, emulator %s" % (host, by_owner, expected["by_owner"]))
+        oldest = entry["oldest_active"]["id"] if entry["oldest_active"] else None
+        check(oldest == expected["oldest_active"], "%s oldest active job: %s vs %s" % (host, oldest, expected["oldest_active"]))
+    busy = expected_all["nb-busy"][0]
+    check((busy["active"], busy["stuck"], busy["failed"], busy["cancelled"]) == (3, 2, 2, 1),
+          "the busy scenario has 3 active (2 stuck), 2 failed and 1 cancelled jobs in the window: %s" % busy)
+    for host, cause in (("nb-faulty", "login"), ("nb-down", "connect")):
+        entry = servers[host]
+        check(entry["reachable"] is False, "%s is unreachable" % host)
+        check(cause in (entry["error"] or "").lower(), "%s error names the cause: %r" % (host, entry["error"]))
+    fleet = report["fleet"]
+    for key in ("active", "stuck", "completed", "failed", "cancelled", "jobs_listed"):
+        total = sum(expected[key] for expected, _ids in expected_all.values())
+        check(fleet[key] == total, "fleet %s: %s vs %s" % (key, fleet[key], total))
+    check((fleet["servers"], fleet["reachable"], fleet["unreachable"]) == (4, 2, 2), "fleet server counts: %s" % fleet)
+    check([(a["server"], a["severity"]) for a in report["attention"]]
+          == [("nb-down", "unreachable"), ("nb-faulty", "unreachable"), ("nb-busy", "stuck")],
+          "attention order: %s" % report["attention"])
+    check(report["top_owners"][0]["owner"] == "alice" and report["top_owners"][0]["active"] == 2,
+          "alice has the most active jobs: %s" % report["top_owners"][:2])
+    return expected_all
+
+
+def _check_csvs(directory, report, expected_all):
+    with open(os.path.join(directory, "jobs.csv"), newline="", encoding="utf-8") as handle:
+        jobs = list(csv.DictReader(handle))
+    for host, (_expected, job_ids) in expected_all.items():
+        listed = {row["job_id"] for row in jobs if row["server"] == host}
+        check(listed == job_ids, "jobs.csv has every job of %s and no other" % host)
+    check(len(jobs) == sum(len(ids) for _expected, ids in expected_all.values()), "jobs.csv has one row per job")
+    with open(os.path.join(directory, "servers.csv"), newline="", encoding="utf-8") as handle:
+        servers = {row["server"]: row for row in csv.DictReader(handle)}
+    for entry in report["servers"]:
+        row = servers.get(entry["name"])
+        check(row is not None, "servers.csv has %s" % entry["name"])
+        if row:
+            for key in ("active", "stuck", "completed", "failed", "cancelled", "jobs_listed"):
+                check(row[key] == str(entry[key]), "servers.csv %s %s" % (entry["name"], key))
+            check(row["reachable"] == ("true" if entry["reachable"] else "false"), "servers.csv reachable")
+
+
+def _check_html(directory, report):
+    with open(os.path.join(directory, "report.html"), encoding="utf-8") as handle:
+        page = handle.read()
+    parsed = _Page()
+    parsed.feed(page)
+    parsed.close()
+    text = " ".join(parsed.text)
+    check("script" not in parsed.tags and "link" not in parsed.tags and "img" not in parsed.tags,
+          "report.html loads nothing and runs nothing")
+    check(not re.search(r"""\b(?:src|href)\s*=""", page), "report.html refers to no other file")
+    check("<b>carol</b>" in text and "b" not in parsed.tags, "an owner's markup is shown as text, not run")
+    for entry in report["servers"]:
+        check(entry["name"] in text, "report.html names %s" % entry["name"])
+        row = parsed.rows.get(entry["name"])
+        check(row is not None, "report.html has a table row for %s" % entry["name"])
+        if row and entry["reachable"]:
+            # Columns 4-9: jobs listed, active, stuck, completed, failed, cancelled.
+            shown = [cell.strip() for cell in row["cells"][3:9]]
+            wanted = [str(entry[key]) for key in ("jobs_listed", "active", "stuck", "completed", "failed", "cancelled")]
+            check(shown == wanted, "report.html numbers of %s: %s vs %s" % (entry["name"], shown, wanted))
+    check(parsed.rows["nb-busy"]["class"] == "stuck" and parsed.rows["nb-down"]["class"] == "unreachable",
+          "attention rows are highlighted")
+    svgs = [ET.fromstring(match) for match in re.findall(r"<svg\b.*?</svg>", page, flags=re.S)]
+    check(len(svgs) == 2, "two SVG charts")
+    bars = [svg for svg in svgs if svg.get("id") == "jobs-per-server"]
+    if bars:
+        groups = [g for g in bars[0].iter(SVG + "g") if g.get("class") == "bar-group"]
+        check([g.get("data-server") for g in groups] == [e["name"] for e in report["servers"]],
+              "one bar group per server, in order")
+        for group, entry in zip(groups, report["servers"]):
+            kinds = sorted(rect.get("class") for rect in group.iter(SVG + "rect"))
+            check(kinds == (["active", "completed", "failed"] if entry["reachable"] else []),
+                  "bars of %s: %s" % (entry["name"], kinds))
+    timeline = [svg for svg in svgs if svg.get("id") == "job-starts"]
+    if timeline:
+        rects = list(timeline[0].iter(SVG + "rect"))
+        check(len(rects) == len(report["timeline"]["starts"]), "one timeline bar per bucket")
+
+
+def check_report(work):
+    directory = os.path.join(work, "report")
+    check(sorted(os.listdir(directory)) == sorted(REPORT_FILES), "the report directory has exactly the four files: %s"
+          % sorted(os.listdir(directory)))
+    with open(os.path.join(directory, "report.json"), encoding="utf-8") as handle:
+        report = json.load(handle)
+    check(report["schema_version"] == "1.0", "schema version 1.0")
+    states = {name: _state(work, name) for name in EMULATORS}
+    expected_all = _check_json(report, states)
+    _check_csvs(directory, report, expected_all)
+    _check_html(directory, report)
+    print("structural SVG check done (no headless browser is used)")
+
+
+def check_secrets(work, logs):
+    with open(os.path.join(work, "secrets.json"), encoding="utf-8") as handle:
+        secrets = json.load(handle)
+    directory = os.path.join(work, "report")
+    paths = [os.path.join(directory, name) for name in os.listdir(directory)] + list(logs)
+    for path in paths:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        for secret in secrets:
+            check(secret not in text, "a secret is in %s" % path)
+    recap = {}
+    for path in logs:
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                match = re.match(r"^(\S+)\s+:\s+ok=\d+.*?unreachable=(\d+)\s+failed=(\d+)", line)
+                if match:
+                    recap[match.group(1)] = (int(match.group(2)), int(match.group(3)))
+    check(set(recap) >= {"nb-busy", "nb-quiet", "nb-faulty", "nb-down"}, "every host is in the play recap: %s" % recap)
+    check(all(value == (0, 0) for value in recap.values()), "no host failed or was unreachable: %s" % recap)
+
+
+def main(argv):
+    command, work = argv[1], argv[2]
+    if command == "inventory":
+        inventory(work)
+        return 0
+    if command == "transient-fault":
+        EmulatorControl.from_start_line(_state(work, "quiet")).inject_fault("http_503", count=1, path="system/jobs")
+        return 0
+    if command == "check":
+        check_report(work)
+        quiet = EmulatorControl.from_start_line(_state(work, "quiet"))
+        check(not quiet.faults(), "the quiet emulator's transient fault was used (and retried)")
+    elif command == "secrets":
+        check_secrets(work, argv[3:])
+    for failure in failures:
+        print("FAILED: %s" % failure, file=sys.stderr)
+    if not failures:
+        print("%s: all checks passed" % command)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
