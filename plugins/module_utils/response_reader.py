@@ -93,6 +93,7 @@ def envelope_error(data: Any) -> Optional[Tuple[Optional[int], str]]:
 
 def error_for(code: Optional[int], message: str, server: str, status: int, token_request: bool = False) -> NotebookServerError:
     """The typed error for an Esri error code (or HTTP status), with what to do about it."""
+    message = message.rstrip(". ")
     if code == TOKEN_INVALID and not token_request:
         return TokenRejected(message, server, status, code)
     if token_request and code in (400, 401, 403, TOKEN_INVALID):
