@@ -1,0 +1,153 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to gisadmin.notebook_server
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The notebook_server_jobs_info module's entry point: args, env fallbacks, check mode, errors, no secrets."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+
+import pytest
+import requests
+
+from ansible.module_utils import basic
+from ansible.module_utils.common.text.converters import to_bytes
+
+from ansible_collections.gisadmin.notebook_server.plugins.modules import notebook_server_jobs_info
+from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.fake_notebook_server import (
+    GIVEN_TOKEN,
+    HOUR_MS,
+    NOW_MS,
+    PASSWORD,
+    SITE,
+    USERNAME,
+    FakeNotebookServer,
+    Reply,
+    job,
+)
+
+try:  # ansible-core 2.19 and later
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # older ansible-core
+    patch_module_args = None
+
+
+class Exited(Exception):
+    def __init__(self, result):
+        super().__init__(result)
+        self.result = result
+
+
+@contextlib.contextmanager
+def _module_args(args):
+    if patch_module_args is not None:
+        with patch_module_args(args):
+            yield
+        return
+    previous = basic._ANSIBLE_ARGS
+    basic._ANSIBLE_ARGS = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
+    try:
+        yield
+    finally:
+        basic._ANSIBLE_ARGS = previous
+
+
+@pytest.fixture
+def server(monkeypatch):
+    fake = FakeNotebookServer([
+        job("j1", "PROCESSING", username="alice", start_ms=NOW_MS - 3 * HOUR_MS),
+        job("j2", "COMPLETED", username="bob", start_ms=NOW_MS - 4 * HOUR_MS, end_ms=NOW_MS - 3 * HOUR_MS),
+    ])
+    session = fake.session()
+    monkeypatch.setattr(requests, "Session", lambda: session)
+    return fake
+
+
+def _run(monkeypatch, args):
+    def exit_json(_module, **result):
+        raise Exited(dict(result, failed=False))
+
+    def fail_json(_module, **result):
+        raise Exited(dict(result, failed=True))
+
+    warnings = []
+    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
+    monkeypatch.setattr(basic.AnsibleModule, "warn", lambda _module, message: warnings.append(message))
+    with _module_args(args):
+        with pytest.raises(Exited) as caught:
+            notebook_server_jobs_info.main()
+    return caught.value.result, warnings
+
+
+def _args(**extra):
+    args = {"url": SITE + "/admin", "username": USERNAME, "password": PASSWORD}
+    args.update(extra)
+    return args
+
+
+def test_lists_jobs_unchanged(monkeypatch, server):
+    result, warnings = _run(monkeypatch, _args(stuck_after="2h"))
+    assert result["failed"] is False and result["changed"] is False
+    assert result["server"] == SITE and result["complete"] is True and result["total"] == 2
+    assert [j["jobId"] for j in result["jobs"]] == ["j1", "j2"]
+    assert result["summary"]["stuck_job_ids"] == ["j1"]
+    assert warnings == []
+
+
+def test_check_mode_reads_for_real(monkeypatch, server):
+    result, _ = _run(monkeypatch, _args(_ansible_check_mode=True, status=["active"]))
+    assert result["failed"] is False and result["changed"] is False
+    assert [j["jobId"] for j in result["jobs"]] == ["j1"]
+    assert len(server.calls_to("/system/jobs")) == 1
+
+
+def test_query_result(monkeypatch, server):
+    result, _ = _run(monkeypatch, _args(query="summary.by_owner"))
+    assert result["query_result"] == {"alice": 1, "bob": 1}
+
+
+def test_environment_fallbacks(monkeypatch, server):
+    monkeypatch.setenv("NOTEBOOK_SERVER_URL", SITE)
+    monkeypatch.setenv("NOTEBOOK_SERVER_TOKEN", GIVEN_TOKEN)
+    monkeypatch.setenv("NOTEBOOK_SERVER_RETRIES", "0")
+    result, _ = _run(monkeypatch, {})
+    assert result["failed"] is False and result["total"] == 2
+    assert server.calls_to("/generateToken") == []
+    assert server.calls[0].form["token"] == GIVEN_TOKEN
+
+
+def test_bad_option_fails_cleanly(monkeypatch, server):
+    result, _ = _run(monkeypatch, _args(query="jobs[?"))
+    assert result["failed"] is True
+    assert "query is not a valid JMESPath expression" in result["msg"]
+    assert server.calls == []
+
+
+def test_server_error_fails_with_the_server_named_and_no_secret(monkeypatch, server):
+    server.script("admin/system/jobs", Reply(200, {"error": {"code": 403, "message": "User not authorized"}}))
+    result, _ = _run(monkeypatch, _args())
+    assert result["failed"] is True
+    assert result["msg"].startswith("Notebook Server %s: permission denied" % SITE)
+    text = json.dumps(result)
+    assert PASSWORD not in text and server.tokens_issued[0] not in text
+
+
+def test_retry_warnings_become_module_warnings(monkeypatch, server):
+    server.script("admin/system/jobs", Reply(429, b"", {"Retry-After": "0"}))
+    result, warnings = _run(monkeypatch, _args())
+    assert result["failed"] is False
+    assert len(warnings) == 1 and "HTTP 429" in warnings[0]
+
+
+def test_password_and_token_are_no_log(monkeypatch, server):
+    spec = notebook_server_jobs_info.CONNECTION_ARGSPEC
+    assert spec["password"]["no_log"] and spec["token"]["no_log"]
+
+
+def test_missing_library_gives_the_standard_message(monkeypatch, server):
+    monkeypatch.setattr(notebook_server_jobs_info, "missing_libraries", lambda: [("jmespath", "Traceback: ...")])
+    result, _ = _run(monkeypatch, _args())
+    assert result["failed"] is True
+    assert "Failed to import the required Python library (jmespath)" in result["msg"]
