@@ -20,7 +20,7 @@ REFERER = "https://tests.invalid/"
 def launch(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=TESTS_DIR)
     result = subprocess.run([sys.executable, "-m", "notebook_server_emulator.launch", *args], env=env,
-                            capture_output=True, text=True, timeout=60, check=False)
+                            capture_output=True, text=True, timeout=120, check=False)
     if check and result.returncode != 0:
         raise AssertionError("launcher failed: %s %s" % (result.stdout, result.stderr))
     return result
@@ -79,9 +79,10 @@ def start_emulator(tmp_path_factory):
     """Factory: start an emulator with these options; all are stopped at the end of the session."""
     started = []
 
-    def start(*options: str) -> Emulator:
+    def start(*options: str, timeout: float = 30) -> Emulator:
+        # Generous: the bound is for a broken start, and CI machines can be heavily loaded.
         state_file = str(tmp_path_factory.mktemp("emulator") / "emulator.json")
-        launch("start", "--state-file", state_file, "--", "--port", "0", *options)
+        launch("start", "--state-file", state_file, "--timeout", str(timeout), "--", "--port", "0", *options)
         emulator = Emulator(state_file)
         started.append(emulator)
         return emulator

@@ -15,7 +15,7 @@ JOBS = 100_000
 
 def test_one_hundred_thousand_detailed_jobs(start_emulator):
     began = time.monotonic()
-    emulator = start_emulator("--generate-jobs", str(JOBS))
+    emulator = start_emulator("--generate-jobs", str(JOBS), timeout=90)
     started = time.monotonic() - began
     token = emulator.token()
     timings = []

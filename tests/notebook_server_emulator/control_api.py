@@ -124,8 +124,9 @@ class ControlApi:
         now_ms = site.now_ms()
         if not parts and method == "POST":
             body = _body(request)
+            force = bool(body.pop("force", False))
             specs = body["jobs"] if "jobs" in body else [body]
-            return _json({"job_ids": site.add_jobs(specs, force=bool(body.get("force")))})
+            return _json({"job_ids": site.add_jobs(specs, force=force)})
         if not parts and method == "GET":
             return _json({"job_ids": site.store.ids()})
         job_id = parts[0]
