@@ -3,9 +3,10 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Maintenance writes on a Notebook Server (site mode, job cancel, removal of finished jobs), each checked by a read.
 
-No write here is repeated blindly: when the client cannot tell whether a write reached the
-server (``WriteOutcomeUnknownError``), the state it was meant to change is read first, and the
-write is sent once more only if that read shows it did not happen.
+No write here is repeated blindly: when the client cannot tell whether a write took effect (a
+timeout or dropped connection, ``WriteOutcomeUnknownError``; an answer that is not JSON; a gateway's
+502/503/504), the state it was meant to change is read first, and the write is sent once more only
+if that read shows it did not happen.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.errors im
     NotebookServerError,
     NotFoundError,
     OptionError,
+    ServerError,
     WriteOutcomeUnknownError,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs_listing import JOBS_PATH, get_jobs, list_jobs
@@ -52,18 +54,31 @@ def _server_of(client: Any) -> Optional[str]:
     return getattr(client, "server", None)
 
 
+# Gateways answer these when the server behind them may or may not have acted.
+_GATEWAY_STATUSES = (502, 503, 504)
+
+
+def _outcome_unknown(exc: NotebookServerError) -> bool:
+    """True when a write may have taken effect although no usable answer came back."""
+    if isinstance(exc, (WriteOutcomeUnknownError, BadResponseError)):
+        return True
+    return isinstance(exc, ServerError) and exc.status in _GATEWAY_STATUSES
+
+
 def _write_then_confirm(write: Callable[[], Any], took_effect: Callable[[], bool]) -> None:
     """Send ``write``; if its outcome is unknown, read with ``took_effect`` and send it once more only if needed."""
     try:
         write()
         return
-    except WriteOutcomeUnknownError:
+    except NotebookServerError as exc:
+        if not _outcome_unknown(exc):
+            raise
         if took_effect():
             return
     try:
         write()
-    except WriteOutcomeUnknownError:
-        if not took_effect():
+    except NotebookServerError as exc:
+        if not _outcome_unknown(exc) or not took_effect():
             raise
 
 

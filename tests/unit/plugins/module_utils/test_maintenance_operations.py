@@ -11,6 +11,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.errors im
     NotFoundError,
     OptionError,
     PermissionDeniedError,
+    ServerError,
     WriteOutcomeUnknownError,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.maintenance_operations import (
@@ -295,3 +296,56 @@ def test_delete_finished_jobs_on_an_old_server_is_a_clear_typed_error():
 def test_delete_finished_jobs_permission_denied_is_typed():
     with pytest.raises(PermissionDeniedError):
         delete_finished_jobs(server_with_jobs(admin=False).client())
+
+
+# -- answers that hide whether a write took effect -------------------------------------------------
+
+def test_unreadable_answer_after_a_write_is_read_back_not_repeated():
+    server = FakeNotebookServer()
+    original = server._answer
+
+    def truncated(method, parts, fields):
+        response = original(method, parts, fields)
+        if parts == ["mode", "update"]:
+            response.content = response.content[:5]
+        return response
+
+    server._answer = truncated
+    update_site_mode(server.client(), "READ_ONLY")
+    assert server.paths() == ["mode/update", "mode"]
+
+
+def test_gateway_error_on_a_write_is_read_back_then_repeated_once():
+    server = FakeNotebookServer()
+    answers = iter([502])
+    original = server._answer
+
+    def gateway(method, parts, fields):
+        status = next(answers, None) if parts == ["mode", "update"] else None
+        if status:
+            response = original("GET", ["mode"], fields)  # the server behind did not act
+            response.status_code = status
+            response.content = b"<html>Bad Gateway</html>"
+            response.headers = {"Content-Type": "text/html"}
+            return response
+        return original(method, parts, fields)
+
+    server._answer = gateway
+    update_site_mode(server.client(), "READ_ONLY")
+    assert server.mode == "READ_ONLY"
+    assert server.paths() == ["mode/update", "mode", "mode/update"]
+
+
+def test_a_plain_server_error_on_a_write_is_not_repeated():
+    server = FakeNotebookServer()
+    original = server._answer
+
+    def refuse(method, parts, fields):
+        if parts == ["mode", "update"]:
+            return server._error(500, "Internal error")
+        return original(method, parts, fields)
+
+    server._answer = refuse
+    with pytest.raises(ServerError):
+        update_site_mode(server.client(), "READ_ONLY")
+    assert server.paths() == ["mode/update"]
