@@ -51,12 +51,37 @@ step "Audit every server (gisadmin.notebook_server.audit), report in demo-output
 ansible-playbook -i "$out/inventory.yml" gisadmin.notebook_server.audit -e "audit_report_dir=$out/report" -e audit_since=-24h
 ls -l "$out/report"
 
+step "Two users start notebooks just before the maintenance window (emulated: 10 and 5 minutes of work)"
+PYTHONPATH="$repo/tests" python - "$out" <<'PY'
+import sys
+from notebook_server_emulator.control import EmulatorControl
+for name, job_type, owner, minutes in (("nb1", "executeNotebook", "alice", 10), ("nb2", "openNotebook", "bob", 5)):
+    control = EmulatorControl.from_state_file("%s/%s.state.json" % (sys.argv[1], name))
+    job_id = control.add_job(type=job_type, username=owner, start=0, queued=0, duration=minutes * 60)
+    print("%s: %s by %s started (%s)" % (name, job_type, owner, job_id))
+PY
+
+# The drain records what it did as a cacheable fact; a fact cache lets the restore,
+# a separate run after maintenance, know which sites the drain made READ_ONLY.
+export ANSIBLE_CACHE_PLUGIN=jsonfile ANSIBLE_CACHE_PLUGIN_CONNECTION="$out/fact-cache"
+
 step "Drain before maintenance (gisadmin.notebook_server.drain): READ_ONLY, wait for running jobs, cancel the stuck one"
 ansible-playbook -i "$out/inventory.yml" gisadmin.notebook_server.drain \
     -e drain_read_only=true -e drain_cancel_stuck=true -e drain_stuck_after=2h \
     -e drain_poll_interval=2 -e drain_timeout=2m
+for name in nb1 nb2; do
+    PYTHONPATH="$repo/tests" python -c 'import sys; from notebook_server_emulator.control import EmulatorControl
+print("%s: site mode during maintenance: %s" % (sys.argv[1], EmulatorControl.from_state_file(sys.argv[2]).state()["site_mode"]))' \
+        "$name" "$out/$name.state.json"
+done
 
 step "After maintenance: put the sites back to EDITABLE (gisadmin.notebook_server.restore)"
 ansible-playbook -i "$out/inventory.yml" gisadmin.notebook_server.restore
+
+for name in nb1 nb2; do
+    PYTHONPATH="$repo/tests" python -c 'import sys; from notebook_server_emulator.control import EmulatorControl
+print("%s: site mode after restore: %s" % (sys.argv[1], EmulatorControl.from_state_file(sys.argv[2]).state()["site_mode"]))' \
+        "$name" "$out/$name.state.json"
+done
 
 step "Done. Open demo-output/report/report.html in a browser for the audit report."
