@@ -54,9 +54,9 @@ class ActionModule(ActionBase):
                                 on_poll=lambda record: show(format_poll_line(label, record)))
         returned = outcome_to_result(label, outcome)
         result.update(returned)
-        warnings = drain_warnings(returned, request.on_timeout)
-        if warnings:
-            result["warnings"] = result.get("warnings", []) + warnings
+        # Shown through the display, not the result: tasks carrying secrets are no_log, which drops result warnings.
+        for warning in drain_warnings(returned, request.on_timeout):
+            display.warning(warning)
         if drain_failed(returned, request.on_timeout):
             result["failed"] = True
         elif outcome.check_mode:

@@ -24,7 +24,7 @@ description:
     (wrong credentials, no permission) end it at once.
   - The role P(gisadmin.notebook_server.drain#role) wraps this action and adds a C(restore) entry point.
 author:
-  - gisadmin.notebook_server contributors
+  - gisadmin.notebook_server contributors (@gisadmin)
 extends_documentation_fragment:
   - gisadmin.notebook_server.connection
   - gisadmin.notebook_server.attributes
