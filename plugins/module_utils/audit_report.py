@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -30,6 +31,8 @@ _SEVERITY_RANK = {ATTENTION_UNREACHABLE: 0, ATTENTION_STUCK: 1, ATTENTION_FAILED
 MAX_FAILED_JOBS_LISTED = 20
 TOP_OWNERS = 10
 TIMELINE_BUCKETS = 24
+# Year 9999: beyond it time.gmtime and datetime disagree, so the core's formatter decides.
+_MAX_FAST_EPOCH_MS = 253402300799000
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,24 @@ class AuditWindow:
         return epoch_ms is not None and self.start_ms <= epoch_ms <= self.end_ms
 
 
+_DAY_SECONDS = 86400
+_DATES: Dict[int, str] = {}
+
+
 def iso_time(epoch_ms: Optional[int]) -> Optional[str]:
-    """``2024-05-01T12:00:00Z`` for epoch milliseconds; None stays None."""
+    """``2024-05-01T12:00:00Z`` for epoch milliseconds; None stays None.
+
+    The same text as the core's ``iso_from_epoch_ms``, on a fast path (jobs.csv formats two times per job):
+    the date is formatted once per day, the time of day by arithmetic.
+    """
+    if isinstance(epoch_ms, int) and not isinstance(epoch_ms, bool) and 0 <= epoch_ms < _MAX_FAST_EPOCH_MS:
+        day, second = divmod(epoch_ms // 1000, _DAY_SECONDS)
+        date = _DATES.get(day)
+        if date is None:
+            date = _DATES[day] = time.strftime("%Y-%m-%d", time.gmtime(day * _DAY_SECONDS))
+        hour, second = divmod(second, 3600)
+        minute, second = divmod(second, 60)
+        return "%sT%02d:%02d:%02dZ" % (date, hour, minute, second)
     return iso_from_epoch_ms(epoch_ms)
 
 

@@ -16,8 +16,6 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit_rep
     OUTCOME_ACTIVE,
     AuditWindow,
     ServerAudit,
-    age_seconds,
-    in_window,
     iso_time,
 )
 
@@ -62,23 +60,47 @@ def _csv_text(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return buffer.getvalue()
 
 
+class _SafeText(dict):
+    """``spreadsheet_safe`` of text cells, remembered: owners, types and statuses repeat across thousands of rows."""
+
+    def __missing__(self, text: str) -> str:
+        safe = self[text] = spreadsheet_safe(text)
+        return safe
+
+
 def jobs_csv(servers: Sequence[ServerAudit], window: AuditWindow) -> str:
-    """One row per job the servers listed, with the server's name."""
+    """One row per job the servers listed, with the server's name.
 
-    def rows() -> Iterable[Tuple[Any, ...]]:
-        for server in servers:
-            for job in server.jobs:
-                duration = None
-                if job.start_ms is not None and job.end_ms is not None:
-                    duration = round(max(0, job.end_ms - job.start_ms) / 1000.0, 1)
-                age = age_seconds(job, window.end_ms) if job.outcome == OUTCOME_ACTIVE else None
-                yield (
-                    server.name, job.job_id, job.job_type, job.owner, job.status, job.outcome,
-                    iso_time(job.start_ms), iso_time(job.end_ms), duration,
-                    None if age is None else round(age, 1), job.stuck, in_window(job, window),
-                )
-
-    return _csv_text(JOBS_COLUMNS, rows())
+    Written for speed (a fleet can list 100,000 jobs): each cell is made a string once, without per-cell calls.
+    """
+    safe = _SafeText()
+    flag = {True: "true", False: "false"}
+    now_ms, start_of_window = window.end_ms, window.start_ms
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(JOBS_COLUMNS)
+    for server in servers:
+        name = safe[server.name]
+        rows = []
+        for job in server.jobs:
+            start_ms, end_ms = job.start_ms, job.end_ms
+            duration = age = ""
+            if start_ms is not None and end_ms is not None:
+                duration = str(round(max(0, end_ms - start_ms) / 1000.0, 1))
+            if job.outcome == OUTCOME_ACTIVE:
+                counted = True
+                if start_ms is not None:
+                    age = str(round(max(0.0, (now_ms - start_ms) / 1000.0), 1))
+            else:
+                # in_window() inlined: the same rule, without a call per job.
+                moment = end_ms if end_ms is not None else start_ms
+                counted = moment is not None and start_of_window <= moment <= now_ms
+            rows.append((
+                name, safe[job.job_id], safe[job.job_type], safe[job.owner], safe[job.status], job.outcome,
+                iso_time(start_ms) or "", iso_time(end_ms) or "", duration, age, flag[job.stuck], flag[counted],
+            ))
+        writer.writerows(rows)
+    return buffer.getvalue()
 
 
 def servers_csv(report: Dict[str, Any]) -> str:

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit_report import (
     SCHEMA_VERSION,
     ServerAudit,
     build_report,
     in_window,
+    iso_time,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit_report_markdown import markdown_summary
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.time_expressions import iso_from_epoch_ms
 from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.audit_samples import (
     HOUR_MS,
     NOW_MS,
@@ -141,3 +145,9 @@ def test_markdown_summary_of_a_healthy_fleet():
     report = build_report([fleet()[0]], WINDOW, 7200.0)
     assert "Every server is reachable" in markdown_summary(report, {})
     assert NOW_MS - HOUR_MS > WINDOW.start_ms
+
+
+@pytest.mark.parametrize("epoch_ms", [0, 999, 1000, 86399999, 86400000, 951782400000, 1714550400123, 4102444799999,
+                                      253402300799000, -1000, None, True, 1.5e12, "1714550400000"])
+def test_iso_time_matches_the_core(epoch_ms):
+    assert iso_time(epoch_ms) == iso_from_epoch_ms(epoch_ms)
