@@ -15,7 +15,7 @@ description:
   - A job is active when its status is C(SUBMITTED), C(PROCESSING) or anything not known to be finished.
     A listing that is incomplete, or that could not be read, is never taken as idle.
   - "This is an action plugin. It runs in the controller process, whatever C(delegate_to) says, and prints one
-    line per poll, for example C(nb1: 3 active jobs (oldest: executeNotebook by alice, 12m) - waiting 4m10s of 30m)."
+    line per poll, for example: nb1: 3 active jobs (oldest: executeNotebook by alice, 12m) - waiting 4m10s of 30m"
   - It uses one token for the whole drain (a fresh one only when the server rejects it) and makes one jobs request
     per poll.
   - Polls start O(poll_interval) apart, so idle is noticed within one interval of the last job ending.
