@@ -33,9 +33,7 @@ display = Display()
 class ActionModule(ActionBase):
     """The API calls run here, in the controller process, whatever ``delegate_to`` says."""
 
-    TRANSFERS_FILES = False
     _supports_check_mode = True
-    _supports_async = False
 
     def run(self, tmp: Optional[str] = None, task_vars: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         result = super().run(tmp, task_vars)

@@ -52,7 +52,6 @@ class IdleVerdict:
 
     idle: bool
     complete: bool
-    active: Tuple[JobFacts, ...]
     blocking: Tuple[JobFacts, ...]
     stuck: Tuple[JobFacts, ...]
     to_cancel: Tuple[JobFacts, ...]
@@ -80,8 +79,7 @@ def judge_listing(listing: JobListing, policy: DrainPolicy, now_ms: int) -> Idle
     active = _oldest_first(tuple(job for job in classified if keeps_busy(job, scope)))
     stuck = tuple(job for job in active if job.stuck)
     if policy.stuck_policy == "ignore":
-        stuck_ids = {job.job_id for job in stuck}
-        blocking = tuple(job for job in active if job.job_id not in stuck_ids)
+        blocking = tuple(job for job in active if not job.stuck)
     else:
         # Cancelled stuck jobs still block until the server reports them finished.
         blocking = active
@@ -89,7 +87,6 @@ def judge_listing(listing: JobListing, policy: DrainPolicy, now_ms: int) -> Idle
     return IdleVerdict(
         idle=listing.complete and not blocking,
         complete=listing.complete,
-        active=active,
         blocking=blocking,
         stuck=stuck,
         to_cancel=to_cancel,
