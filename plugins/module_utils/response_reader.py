@@ -112,6 +112,9 @@ def error_for(code: Optional[int], message: str, server: str, status: int, token
         return NotFoundError("not found: %s. Check url: the site root, e.g. https://nb.example.com:11443/arcgis "
                              "or a Web Adaptor root such as https://gis.example.com/notebooks" % message,
                              server, status, code)
+    if code is not None and code == status:  # no envelope: the HTTP status and page speak
+        return ServerError("the server answered with an error: %s. It may be overloaded or restarting; "
+                           "try again later" % message, server, status, code)
     return ServerError("the server reported an error (code %s): %s" % (code, message), server, status, code)
 
 
@@ -136,6 +139,10 @@ def read_answer(status: int, body: bytes, content_type: str, server: str, secret
         detail = excerpt(body, secrets)
         raise error_for(status, "%s (%s): %s" % (what, content_type or "no content type", detail), server, status,
                         token_request)
+    if not decoded and "json" in (content_type or "").lower():
+        raise BadResponseError(
+            "HTTP %d answer is not valid JSON (cut short or malformed): %s. The connection may have been interrupted "
+            "or a proxy altered the answer; try again" % (status, excerpt(body[:80], secrets)), server, status)
     if not decoded:
         raise BadResponseError(
             "HTTP %d answer is not JSON (%s): %s. Check that url is the site root (not a login page or a proxy), "

@@ -18,7 +18,7 @@ description:
     was requested (C(customAttributes.isCancelled)).
   - One token is used for the whole task; retries and errors follow the connection options.
 author:
-  - gisadmin.notebook_server contributors
+  - gisadmin.notebook_server contributors (@gisadmin)
 extends_documentation_fragment:
   - gisadmin.notebook_server.connection
   - gisadmin.notebook_server.jobs_query
@@ -29,6 +29,7 @@ attributes:
   platform:
     description: Target OS/families that can be operated against.
     support: N/A
+    platforms: all
     details: Runs where the task runs, usually V(localhost); it talks to the site over HTTPS.
 seealso:
   - plugin: gisadmin.notebook_server.notebook_server_jobs
@@ -273,8 +274,11 @@ def main() -> None:
     try:
         result = run_jobs_info(OptionAdapter.from_dict(module.params), warn=module.warn)
     except NotebookServerError as exc:
-        module.fail_json(msg=str(exc))
-    module.exit_json(changed=False, **result)
+        error = str(exc)
+    else:
+        module.exit_json(changed=False, **result)
+    # Outside the except block, so that no traceback is attached to a foreseeable failure.
+    module.fail_json(msg=error)
 
 
 if __name__ == "__main__":

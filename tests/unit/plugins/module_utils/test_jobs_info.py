@@ -32,7 +32,7 @@ def _run(server, warnings=None, **options):
     values = {"url": SITE + "/", "username": USERNAME, "password": PASSWORD}
     values.update(options)
     return run_jobs_info(OptionAdapter.from_dict(values), warn=(warnings.append if warnings is not None else None),
-                         wall_clock=lambda: NOW_MS / 1000.0, session=server.session(), sleep=lambda _s: None)
+                         wall_clock=lambda: NOW_MS / 1000.0, session=server.session(), sleep=lambda seconds: None)
 
 
 def test_result_shape():
@@ -110,6 +110,6 @@ def test_select_is_linear():
         select(records, query, NOW_MS)
         return time.perf_counter() - started
 
-    small = min(seconds_for(5000) for _ in range(3))
-    large = min(seconds_for(50000) for _ in range(3))
+    small = min(seconds_for(5000) for attempt in range(3))
+    large = min(seconds_for(50000) for attempt in range(3))
     assert large < small * 10 * 3  # ten times the jobs, well under thirty times the time

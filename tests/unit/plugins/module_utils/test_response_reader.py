@@ -138,3 +138,11 @@ def test_server_messages_are_redacted():
     with pytest.raises(ServerError) as caught:
         _read(200, body, secrets=["S3cret"])
     assert "S3cret" not in str(caught.value)
+
+
+def test_truncated_json_answer_says_so_without_blaming_the_url():
+    with pytest.raises(BadResponseError) as caught:
+        _read(200, b'{"asyncJobs": [{"jobId": "j1", "inputs": {"itemId": "abc"', "application/json; charset=utf-8")
+    message = str(caught.value)
+    assert "not valid JSON (cut short or malformed)" in message
+    assert "Check that url" not in message

@@ -67,10 +67,10 @@ def test_bad_times_name_the_option(text):
 
 def test_iso_matches_strftime_over_many_random_times():
     rng = random.Random(7)
-    for _ in range(20000):
+    for attempt in range(20000):
         value = rng.randint(-10 ** 12, 4 * 10 ** 12)
         expected = datetime.datetime.fromtimestamp(value / 1000.0, tz=datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        assert iso_from_epoch_ms(value) == expected
+        assert iso_from_epoch_ms(value) == expected, (attempt, value)
 
 
 @pytest.mark.parametrize("value", [None, "1714550400000", True, float("nan"), float("inf"), 10 ** 20, [1]])

@@ -97,14 +97,14 @@ def test_lists_jobs_unchanged(monkeypatch, server):
 
 
 def test_check_mode_reads_for_real(monkeypatch, server):
-    result, _ = _run(monkeypatch, _args(_ansible_check_mode=True, status=["active"]))
+    result = _run(monkeypatch, _args(_ansible_check_mode=True, status=["active"]))[0]
     assert result["failed"] is False and result["changed"] is False
     assert [j["jobId"] for j in result["jobs"]] == ["j1"]
     assert len(server.calls_to("/system/jobs")) == 1
 
 
 def test_query_result(monkeypatch, server):
-    result, _ = _run(monkeypatch, _args(query="summary.by_owner"))
+    result = _run(monkeypatch, _args(query="summary.by_owner"))[0]
     assert result["query_result"] == {"alice": 1, "bob": 1}
 
 
@@ -112,14 +112,14 @@ def test_environment_fallbacks(monkeypatch, server):
     monkeypatch.setenv("NOTEBOOK_SERVER_URL", SITE)
     monkeypatch.setenv("NOTEBOOK_SERVER_TOKEN", GIVEN_TOKEN)
     monkeypatch.setenv("NOTEBOOK_SERVER_RETRIES", "0")
-    result, _ = _run(monkeypatch, {})
+    result = _run(monkeypatch, {})[0]
     assert result["failed"] is False and result["total"] == 2
     assert server.calls_to("/generateToken") == []
     assert server.calls[0].form["token"] == GIVEN_TOKEN
 
 
 def test_bad_option_fails_cleanly(monkeypatch, server):
-    result, _ = _run(monkeypatch, _args(query="jobs[?"))
+    result = _run(monkeypatch, _args(query="jobs[?"))[0]
     assert result["failed"] is True
     assert "query is not a valid JMESPath expression" in result["msg"]
     assert server.calls == []
@@ -127,7 +127,7 @@ def test_bad_option_fails_cleanly(monkeypatch, server):
 
 def test_server_error_fails_with_the_server_named_and_no_secret(monkeypatch, server):
     server.script("admin/system/jobs", Reply(200, {"error": {"code": 403, "message": "User not authorized"}}))
-    result, _ = _run(monkeypatch, _args())
+    result = _run(monkeypatch, _args())[0]
     assert result["failed"] is True
     assert result["msg"].startswith("Notebook Server %s: permission denied" % SITE)
     text = json.dumps(result)
@@ -148,6 +148,6 @@ def test_password_and_token_are_no_log(monkeypatch, server):
 
 def test_missing_library_gives_the_standard_message(monkeypatch, server):
     monkeypatch.setattr(notebook_server_jobs_info, "missing_libraries", lambda: [("jmespath", "Traceback: ...")])
-    result, _ = _run(monkeypatch, _args())
+    result = _run(monkeypatch, _args())[0]
     assert result["failed"] is True
     assert "Failed to import the required Python library (jmespath)" in result["msg"]
