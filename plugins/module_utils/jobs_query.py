@@ -133,4 +133,3 @@ def compile_query(text: str) -> Any:
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
-
