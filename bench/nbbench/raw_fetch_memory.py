@@ -1,14 +1,15 @@
 """Peak RSS of the raw fetch alone, in a fresh process: the memory floor B4's module is set against.
 
-`python -m nbbench.raw_fetch_memory '<server json>'` prints the process's ru_maxrss in KiB
-after one token request, one complete detailed jobs request and json.loads of the body.
+`python -m nbbench.raw_fetch_memory '<server json>'` prints the process's VmHWM (peak RSS
+of its own address space) in KiB after one token request, one complete detailed jobs
+request and json.loads of the body. Not ru_maxrss: that one also remembers the RSS of
+the forked copy of the parent before exec, and the harness parent is large.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import types
@@ -33,7 +34,12 @@ def main() -> None:
     jobs = raw_fetch(server)
     if "asyncJobs" not in jobs:
         raise SystemExit("no asyncJobs in the answer")
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                print(line.split()[1])
+                return
+    raise SystemExit("no VmHWM in /proc/self/status")
 
 
 if __name__ == "__main__":
