@@ -87,6 +87,7 @@ _raw:
 
 from typing import Any, Dict, List, Optional
 
+from ansible import constants as C
 from ansible.errors import AnsibleError, AnsibleLookupError
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.lookup import LookupBase
@@ -102,10 +103,22 @@ display = Display()
 
 class LookupModule(LookupBase):
 
+    def _option_variables(self, variables: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+        """The variables that set options (notebook_server_url, ...), templated.
+
+        Ansible hands a lookup its variables untemplated, so ``notebook_server_url: "{{ nb_url }}"``
+        would reach the option as the template text itself.
+        """
+        if not variables:
+            return {}
+        names = C.config.get_plugin_vars("lookup", self._load_name)
+        template = self._templar.template if self._templar is not None else (lambda value: value)
+        return {name: template(variables[name]) for name in names if name in variables}
+
     def run(self, terms: List[Any], variables: Optional[Dict[str, Any]] = None, **kwargs: Any) -> List[Any]:
         for library, _traceback in missing_libraries():
             raise AnsibleError(missing_required_lib(library))
-        self.set_options(var_options=variables, direct=kwargs)
+        self.set_options(var_options=self._option_variables(variables), direct=kwargs)
         options = OptionAdapter.from_plugin(self)
         job_ids = list(self.get_option("job_id") or []) + [str(term) for term in self._flatten(terms)]
         wanted = self.get_option("result")

@@ -87,6 +87,24 @@ def test_options_from_variables(server, lookup):
     assert server.calls_to("/generateToken") == []
 
 
+def test_option_variables_are_templated(server):
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.template import Templar
+
+    try:  # ansible-core 2.19 templates only strings marked as trusted (as playbook YAML is)
+        from ansible.template import trust_as_template
+    except ImportError:
+        def trust_as_template(text):
+            return text
+
+    variables = {"site": SITE, "notebook_server_url": trust_as_template("{{ site }}/admin"),
+                 "notebook_server_token": trust_as_template("{{ given }}"), "given": GIVEN_TOKEN}
+    templar = Templar(loader=DataLoader(), variables=variables)
+    plugin = lookup_loader.get("gisadmin.notebook_server.notebook_server_jobs", loader=DataLoader(), templar=templar)
+    assert len(plugin.run([], variables)) == 3
+    assert server.calls[0].form["token"] == GIVEN_TOKEN
+
+
 def test_options_from_the_environment(server, lookup, monkeypatch):
     monkeypatch.setenv("NOTEBOOK_SERVER_URL", SITE)
     monkeypatch.setenv("NOTEBOOK_SERVER_USERNAME", USERNAME)
