@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 from nbbench.context import BenchContext, host_vars
@@ -10,11 +11,21 @@ from nbbench.rows import Figure, Row
 from nbbench.stats import ratio, side_by_side
 
 
+def check_report(report_dir: str, servers: int, jobs: int) -> None:
+    """A fast audit that missed servers would flatter the row: the last report must hold every server and job."""
+    with open(os.path.join(report_dir, "report.json"), encoding="utf-8") as handle:
+        fleet = json.load(handle)["fleet"]
+    if fleet.get("reachable") != servers or fleet.get("jobs_listed") != jobs:
+        raise RuntimeError("the audit report shows %s of %d servers reachable and %s of %d jobs listed"
+                           % (fleet.get("reachable"), servers, fleet.get("jobs_listed"), jobs))
+
+
 def measure(ctx: BenchContext) -> list:
     profile = ctx.profile
     count = profile.b3_servers
     print("  starting %d emulators with %d jobs each" % (count, profile.b3_jobs_per_server), flush=True)
-    servers = ctx.fleet.start(["fleet%02d" % i for i in range(count)], generated_jobs_options(profile.b3_jobs_per_server))
+    servers = ctx.fleet.start_each([("fleet%02d" % i, generated_jobs_options(profile.b3_jobs_per_server) + ["--seed", str(i + 1)])
+                                    for i in range(count)])
     try:
         inventory = ctx.plays.write_inventory("b3", {"nb%02d" % i: host_vars(s) for i, s in enumerate(servers)})
         report_dir = os.path.join(ctx.workdir, "audit-report")
@@ -24,6 +35,7 @@ def measure(ctx: BenchContext) -> list:
             "ping": lambda: ctx.plays.run("ping.yml", inventory, "b3-ping", forks=forks),
             "uri": lambda: ctx.plays.run("uri_baseline.yml", inventory, "b3-uri", forks=forks),
         }, profile.b3_repeats)
+        check_report(report_dir, count, count * profile.b3_jobs_per_server)
     finally:
         ctx.fleet.stop(servers)
     ours, ping, uri = Figure(samples["audit"]), Figure(samples["ping"]), Figure(samples["uri"])

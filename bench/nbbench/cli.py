@@ -57,6 +57,7 @@ def main(argv: list) -> int:
     bin_dir = os.path.dirname(sys.executable)
     workdir = tempfile.mkdtemp(prefix="nbbench-")
     started = time.monotonic()
+    started_at = datetime.datetime.now().isoformat(timespec="seconds")
     load_before = load_average()
     signal.signal(signal.SIGTERM, _terminate)
     fleet = EmulatorFleet(REPO, sys.executable, workdir)
@@ -91,7 +92,7 @@ def main(argv: list) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
     elapsed = time.monotonic() - started
     context = [
-        "run: %s, profile %s, %.0f s in all" % (datetime.datetime.now().isoformat(timespec="seconds"), profile.name, elapsed),
+        "run: started %s, profile %s, %.0f s in all" % (started_at, profile.name, elapsed),
         "load average (1/5/15 min) before: %s, after: %s" % (load_before, load_average()),
     ] + describe(bin_dir, sys.version.split()[0])
     table = render(rows, context)
