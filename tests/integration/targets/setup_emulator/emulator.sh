@@ -1,5 +1,7 @@
+# shellcheck shell=bash
 # Sourced by a target's runme.sh (after `set -eu`) to run playbooks against the Notebook Server emulator:
 #
+#   here=$(pwd)
 #   source ../setup_emulator/emulator.sh
 #   start_emulator main --scenario "$here/files/scenario.json"
 #   run_playbook main playbook.yml [ansible-playbook options]
@@ -10,11 +12,10 @@
 # run_playbook NAME PLAYBOOK [options]  runs the playbook on localhost with NAME's vars.
 # Needs the target's aliases to list `needs/target/setup_emulator`.
 
-here=$(pwd)
 # ansible-test runs a copy of the target; the emulator is in the collection's own tests directory.
 EMULATOR_TESTS_DIR="${ANSIBLE_COLLECTIONS_PATH:-}"
 EMULATOR_TESTS_DIR="${EMULATOR_TESTS_DIR%%:*}/ansible_collections/gisadmin/notebook_server/tests"
-[ -d "$EMULATOR_TESTS_DIR/notebook_server_emulator" ] || EMULATOR_TESTS_DIR=$(cd "$here/../../.." && pwd)
+[ -d "$EMULATOR_TESTS_DIR/notebook_server_emulator" ] || EMULATOR_TESTS_DIR=$(cd ../../.. && pwd)
 EMULATOR_PYTHON=${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}
 export PYTHONPATH="$EMULATOR_TESTS_DIR${PYTHONPATH:+:$PYTHONPATH}"
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 ANSIBLE_NOCOLOR=1
