@@ -271,14 +271,15 @@ def main() -> None:
     module = AnsibleModule(argument_spec=dict(CONNECTION_ARGSPEC, **JOBS_QUERY_ARGSPEC), supports_check_mode=True)
     for library, import_traceback in missing_libraries():
         module.fail_json(msg=missing_required_lib(library), exception=import_traceback)
+    error = None
     try:
         result = run_jobs_info(OptionAdapter.from_dict(module.params), warn=module.warn)
     except NotebookServerError as exc:
         error = str(exc)
-    else:
-        module.exit_json(changed=False, **result)
-    # Outside the except block, so that no traceback is attached to a foreseeable failure.
-    module.fail_json(msg=error)
+    if error is not None:
+        # Outside the except block, so that no traceback is attached to a foreseeable failure.
+        module.fail_json(msg=error)
+    module.exit_json(changed=False, **result)
 
 
 if __name__ == "__main__":

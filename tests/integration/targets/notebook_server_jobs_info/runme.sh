@@ -25,7 +25,7 @@ token_file="$EMULATOR_WORK/token.txt"
 run_playbook main "$here/files/secrets.yml" -vvvv -e "token_file=$token_file" > "$out" 2>&1 || { cat "$out"; exit 1; }
 password=$("$EMULATOR_PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["password"])' "$EMULATOR_WORK/main.json")
 token=$(cat "$token_file")
-[ ${#password} -ge 8 ] && [ ${#token} -ge 20 ] || { echo "secrets not captured" >&2; exit 1; }
+if [ ${#password} -lt 8 ] || [ ${#token} -lt 20 ]; then echo "secrets not captured" >&2; exit 1; fi
 grep -q "jalice-stuck" "$out" || { echo "the -vvvv run did not show the jobs" >&2; exit 1; }
 if grep -qF -- "$password" "$out"; then echo "the password appears in the -vvvv output" >&2; exit 1; fi
 if grep -qF -- "$token" "$out"; then echo "the token appears in the -vvvv output" >&2; exit 1; fi
