@@ -95,6 +95,9 @@ def main(argv: list) -> int:
         "run: started %s, profile %s, %.0f s in all" % (started_at, profile.name, elapsed),
         "load average (1/5/15 min) before: %s, after: %s" % (load_before, load_average()),
     ] + describe(bin_dir, sys.version.split()[0])
+    if profile is QUICK:
+        context.append("quick profile: one run per figure and smaller fleets (B3 %d servers, B5 %d): a smoke run of the harness;"
+                       " its verdicts are not the issue's" % (profile.b3_servers, profile.b5_servers))
     table = render(rows, context)
     print(table)
     print("written to %s" % write(table, args.results_dir))

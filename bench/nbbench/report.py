@@ -9,8 +9,14 @@ import os
 COLUMNS = ("id", "measures", "ours (median)", "reference (median)", "ratio", "target", "result")
 
 
-def _ratio_text(value: float) -> str:
-    return "-" if math.isnan(value) else "%.2fx" % value
+def _ratio_text(value: float, limit: float) -> str:
+    if math.isnan(value):
+        return "-"
+    text = "%.2fx" % value
+    # A ratio that rounds onto its limit gets a third decimal, so "missed" never reads "1.10x <= 1.10x".
+    if not math.isnan(limit) and text == "%.2fx" % limit and value != limit:
+        text = "%.3fx" % value
+    return text
 
 
 def _cell(value) -> str:
@@ -22,7 +28,7 @@ def render(rows: list, context: list) -> str:
     lines += ["- %s" % item for item in context]
     lines += ["", "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for row in rows:
-        cells = (row.id, row.what, row.ours, row.reference, _ratio_text(row.ratio), row.target, row.result)
+        cells = (row.id, row.what, row.ours, row.reference, _ratio_text(row.ratio, row.limit), row.target, row.result)
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     notes = [row for row in rows if row.note]
     if notes:
