@@ -56,6 +56,15 @@ def _url_host(host: str) -> str:
 
 def main(argv: list | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Handlers first: a stop request during a long load must not be lost (or ignored, when
+    # started in the background by a shell that ignores SIGINT for its children).
+    stop = threading.Event()
+
+    def on_signal(_signum, _frame) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     context = "/" + args.context.strip("/") if args.context.strip("/") else ""
     try:
         scenario = load_scenario(args.scenario) if args.scenario else Scenario()
@@ -117,13 +126,6 @@ def main(argv: list | None = None) -> int:
         "time_scale": site.clock.time_scale,
         "error_form": site.error_form,
     }
-    stop = threading.Event()
-
-    def on_signal(_signum, _frame) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
     # serve_forever in a thread: shutdown() must be called from a thread other than the serving one.
     serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="serve", daemon=True)
     serving.start()

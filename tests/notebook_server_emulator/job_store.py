@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 import threading
+import time
 
 from .jobs import ENDED, HIDDEN, Job, RenderContext
 
@@ -187,6 +188,8 @@ class JobStore:
                     if job is not None and job.phase != HIDDEN:
                         job.abbreviated_bytes()
                         job.detail_bytes(self.context)
+            # Locks are not fair: without a pause this loop would retake the lock at once and starve requests.
+            time.sleep(0.001)
 
     def count(self) -> int:
         with self.lock:
