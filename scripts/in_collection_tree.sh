@@ -44,6 +44,9 @@ dest="$work/ansible_collections/gisadmin/notebook_server"
 mkdir -p "$dest"
 (cd "$repo" && git ls-files -z --cached --others --exclude-standard \
     | tar --null --ignore-failed-read -T - -cf - 2>/dev/null) | tar -xf - -C "$dest"
+# Tools that resolve FQCNs themselves (ansible-lint, ansible-doc) find this
+# copy first, not an older install elsewhere.
+export ANSIBLE_COLLECTIONS_PATH="$work${ANSIBLE_COLLECTIONS_PATH:+:$ANSIBLE_COLLECTIONS_PATH}"
 status=0
 (cd "$dest" && "$@") || status=$?
 # Keep ansible-test's reports (junit, coverage, logs) where people look for them.

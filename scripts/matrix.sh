@@ -3,7 +3,7 @@
 # ansible-core minor version we claim that installs on this Python, each in its
 # own venv under .venv-matrix/. Usage: scripts/matrix.sh [2.16 2.17 ...]
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 python=${PYTHON:-python3.11}
 versions=("$@")
 [ ${#versions[@]} -gt 0 ] || versions=(2.16 2.17 2.18 2.19)

@@ -2,7 +2,7 @@
 # Run each `make <step>`, keep going after a failure, then print one line per
 # step and exit non-zero if any step failed.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 results=()
 failed=0
 for step in "$@"; do
