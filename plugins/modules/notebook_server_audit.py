@@ -30,6 +30,7 @@ author:
 extends_documentation_fragment:
   - gisadmin.notebook_server.connection
   - gisadmin.notebook_server.attributes
+  - gisadmin.notebook_server.attributes.action_group
 options:
   servers:
     description:

@@ -42,6 +42,9 @@ run_audit() {
         -e "audit_report_dir=$work/report" "$@"
 }
 
+echo "== the module takes its connection options from the action group's module_defaults"
+ansible-playbook "$here/files/module_defaults.yml" -i "$work/inventory.yml"
+
 echo "== check mode: the servers are read, nothing is written"
 run_audit --check > "$work/check.log" 2>&1 || { cat "$work/check.log"; exit 1; }
 test ! -e "$work/report" || { echo "check mode wrote $work/report" >&2; exit 1; }
