@@ -5,65 +5,27 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
-
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit_report import AuditJob
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.errors import AuthenticationError, TransportError
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.fleet_audit import ServerJobs
 from ansible_collections.gisadmin.notebook_server.plugins.modules import notebook_server_audit
-
-try:  # ansible-core 2.19 and later
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # older ansible-core
-    patch_module_args = None
+from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.modules.module_runner import run_module_main
 
 PASSWORD = "Pa55-w0rd-never-shown"
 TOKEN = "tok-never-shown-1234"
 
 
-class Exited(Exception):
-    def __init__(self, result):
-        super().__init__(result)
-        self.result = result
-
-
-@contextlib.contextmanager
-def _module_args(args):
-    if patch_module_args is not None:
-        with patch_module_args(args):
-            yield
-        return
-    previous = basic._ANSIBLE_ARGS
-    basic._ANSIBLE_ARGS = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
-    try:
-        yield
-    finally:
-        basic._ANSIBLE_ARGS = previous
-
-
 def _run(monkeypatch, args, reader):
-    def exit_json(_module, **result):
-        raise Exited(dict(result, failed=False))
-
-    def fail_json(_module, **result):
-        raise Exited(dict(result, failed=True))
-
-    warnings = []
-    monkeypatch.setattr(basic.AnsibleModule, "warn", lambda _module, message: warnings.append(message))
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", lambda _module, **result: exit_json(_module, warnings=warnings, **result))
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
     monkeypatch.setattr(notebook_server_audit, "read_server_jobs", reader)
-    with _module_args(args):
-        with pytest.raises(Exited) as info:
-            notebook_server_audit.main()
-    return info.value.result
+    result, warnings = run_module_main(monkeypatch, notebook_server_audit.main, args)
+    if not result["failed"]:
+        result["warnings"] = warnings
+    return result
 
 
 def _reader(target, now_ms, stuck_after_seconds, on_retry=None):

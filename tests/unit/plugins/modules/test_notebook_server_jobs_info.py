@@ -5,16 +5,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 
 import pytest
 import requests
 
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
-
 from ansible_collections.gisadmin.notebook_server.plugins.modules import notebook_server_jobs_info
+from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.modules.module_runner import run_module_main
 from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.fake_notebook_server import (
     GIVEN_TOKEN,
     HOUR_MS,
@@ -26,31 +23,6 @@ from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_util
     Reply,
     job,
 )
-
-try:  # ansible-core 2.19 and later
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # older ansible-core
-    patch_module_args = None
-
-
-class Exited(Exception):
-    def __init__(self, result):
-        super().__init__(result)
-        self.result = result
-
-
-@contextlib.contextmanager
-def _module_args(args):
-    if patch_module_args is not None:
-        with patch_module_args(args):
-            yield
-        return
-    previous = basic._ANSIBLE_ARGS
-    basic._ANSIBLE_ARGS = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
-    try:
-        yield
-    finally:
-        basic._ANSIBLE_ARGS = previous
 
 
 @pytest.fixture
@@ -65,20 +37,7 @@ def server(monkeypatch):
 
 
 def _run(monkeypatch, args):
-    def exit_json(_module, **result):
-        raise Exited(dict(result, failed=False))
-
-    def fail_json(_module, **result):
-        raise Exited(dict(result, failed=True))
-
-    warnings = []
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-    monkeypatch.setattr(basic.AnsibleModule, "warn", lambda _module, message: warnings.append(message))
-    with _module_args(args):
-        with pytest.raises(Exited) as caught:
-            notebook_server_jobs_info.main()
-    return caught.value.result, warnings
+    return run_module_main(monkeypatch, notebook_server_jobs_info.main, args)
 
 
 def _args(**extra):
