@@ -4,31 +4,9 @@
 set -eu
 
 here=$(pwd)
-# ansible-test runs a copy of this target; the emulator is in the collection's own tests directory.
-tests_dir="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/gisadmin/notebook_server/tests"
-[ -d "$tests_dir/notebook_server_emulator" ] || tests_dir=$(cd ../../.. && pwd)
-python=${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}
-export PYTHONPATH="$tests_dir${PYTHONPATH:+:$PYTHONPATH}"
-export LANG=C.UTF-8 LC_ALL=C.UTF-8 ANSIBLE_NOCOLOR=1
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/audit-target.XXXXXX")
-emulators=(busy quiet faulty)
-
-stop_emulators() {
-    for name in "${emulators[@]}"; do
-        if [ -f "$work/$name.json" ]; then
-            "$python" -m notebook_server_emulator.launch stop --state-file "$work/$name.json" >/dev/null 2>&1 || true
-        fi
-    done
-    rm -rf "$work"
-}
-trap stop_emulators EXIT
-
-start_emulator() {
-    local name=$1
-    shift
-    "$python" -m notebook_server_emulator.launch start --state-file "$work/$name.json" -- --port 0 "$@" >/dev/null
-}
+source ../setup_emulator/emulator.sh
+python=$EMULATOR_PYTHON
+work=$EMULATOR_WORK
 
 start_emulator busy --scenario "$here/files/busy.json"
 start_emulator quiet --scenario "$here/files/quiet.json"
