@@ -39,5 +39,19 @@ echo "audit play wall time: $(( (finished - started) / 1000000 )) ms"
 
 "$python" "$here/files/audit_fixture.py" check "$work"
 
+echo "== report.html as a browser draws it"
+browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+if [ -n "$browser" ]; then
+    # Flags for a closed network and a root user; a fresh profile so nothing is shared between runs.
+    timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$work/browser-profile" --window-size=1400,2400 --hide-scrollbars \
+        --screenshot="$work/report.png" "file://$work/report/report.html" > "$work/browser.log" 2>&1 \
+        || { cat "$work/browser.log"; exit 1; }
+    "$python" "$here/files/audit_fixture.py" screenshot "$work" "$work/report.png"
+else
+    echo "no headless browser (chromium) here: the structural SVG check above is the only check of the chart"
+fi
+
 echo "== no secret in the report files or in the play output"
 "$python" "$here/files/audit_fixture.py" secrets "$work" "$work/check.log" "$work/audit.log"

@@ -7,6 +7,7 @@
     audit_fixture.py transient-fault WORK  make the next jobs request of the quiet emulator fail once (HTTP 503)
     audit_fixture.py check WORK            compare WORK/report/* with the emulators' jobs
     audit_fixture.py secrets WORK LOG...   no secret in any report file or log
+    audit_fixture.py screenshot WORK PNG   the bar chart's colours are drawn in a browser's screenshot of report.html
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ import os
 import re
 import socket
 import ssl
+import struct
 import sys
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
+import zlib
 from html.parser import HTMLParser
 
 from notebook_server_emulator.control import EmulatorControl
@@ -260,7 +263,7 @@ def check_report(work):
     expected_all = _check_json(report, states)
     _check_csvs(directory, report, expected_all)
     _check_html(directory, report)
-    print("structural SVG check done (no headless browser is used)")
+    print("structural SVG check done")
 
 
 def check_secrets(work, logs):
@@ -284,6 +287,73 @@ def check_secrets(work, logs):
     check(all(value == (0, 0) for value in recap.values()), "no host failed or was unreachable: %s" % recap)
 
 
+def _png_pixels(path):
+    """RGB(A) rows of an 8-bit, non-interlaced PNG (what Chromium writes), with the standard library only."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    check(data[:8] == b"\x89PNG\r\n\x1a\n", "%s is a PNG" % path)
+    position, idat = 8, []
+    width = height = channels = 0
+    while position < len(data):
+        length, kind = struct.unpack(">I4s", data[position:position + 8])
+        body = data[position + 8:position + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour, _compression, _filter, interlace = struct.unpack(">IIBBBBB", body)
+            if depth != 8 or interlace or colour not in (2, 6):
+                raise ValueError("unsupported PNG: depth %d, colour type %d, interlace %d" % (depth, colour, interlace))
+            channels = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            idat.append(body)
+        position += 12 + length
+    raw = zlib.decompress(b"".join(idat))
+    stride = width * channels
+    previous = bytearray(stride)
+    rows = []
+    for y in range(height):
+        start = y * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        for x in range(stride):
+            left = line[x - channels] if x >= channels else 0
+            up = previous[x]
+            upper_left = previous[x - channels] if x >= channels else 0
+            if kind == 1:
+                line[x] = (line[x] + left) & 0xFF
+            elif kind == 2:
+                line[x] = (line[x] + up) & 0xFF
+            elif kind == 3:
+                line[x] = (line[x] + ((left + up) >> 1)) & 0xFF
+            elif kind == 4:
+                estimate = left + up - upper_left
+                distances = (abs(estimate - left), abs(estimate - up), abs(estimate - upper_left))
+                line[x] = (line[x] + (left, up, upper_left)[distances.index(min(distances))]) & 0xFF
+        rows.append(bytes(line))
+        previous = line
+    return rows, channels
+
+
+def check_screenshot(png_path):
+    """Each bar colour of the chart covers more than its legend swatch: the SVG was really drawn."""
+    rows, channels = _png_pixels(png_path)
+    wanted = {"active": (0x25, 0x63, 0xEB), "completed": (0x16, 0xA3, 0x4A), "failed": (0xDC, 0x26, 0x26)}
+    counts = dict.fromkeys(wanted, 0)
+    background = 0
+    for row in rows:
+        for x in range(0, len(row), channels):
+            pixel = tuple(row[x:x + 3])
+            if pixel[0] > 240 and pixel[1] > 240 and pixel[2] > 240:
+                background += 1
+                continue
+            for name, colour in wanted.items():
+                if all(abs(a - b) <= 6 for a, b in zip(pixel, colour)):
+                    counts[name] += 1
+    total = sum(len(row) // channels for row in rows)
+    check(background < total * 0.98, "the screenshot is not blank")
+    # A legend swatch is about 12 x 12 pixels; a bar of a few jobs is far larger.
+    for name, count in counts.items():
+        check(count > 400, "the %s bars are drawn in the screenshot (%d pixels of that colour)" % (name, count))
+    print("screenshot pixels per bar colour: %s" % counts)
+
+
 def main(argv):
     command, work = argv[1], argv[2]
     if command == "inventory":
@@ -298,6 +368,8 @@ def main(argv):
         check(not quiet.faults(), "the quiet emulator's transient fault was used (and retried)")
     elif command == "secrets":
         check_secrets(work, argv[3:])
+    elif command == "screenshot":
+        check_screenshot(argv[3])
     for failure in failures:
         print("FAILED: %s" % failure, file=sys.stderr)
     if not failures:
