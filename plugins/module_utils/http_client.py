@@ -61,6 +61,7 @@ except ImportError:  # the front doors report it with missing_required_lib
 
 TOKEN_LOCATIONS = ("body", "header")
 _CONNECTION_REPR = re.compile(r"^(<[^>]*>|None): ")
+_OS_ERROR = re.compile(r"Failed to (?:establish a new connection|resolve '[^']*').*?\[Errno -?\d+\] ([^)]+)")
 _SSL_SOURCE = re.compile(r"\s*\(_ssl\.c:\d+\)?")
 DEFAULT_REFERER = "ansible-gisadmin-notebook_server"
 USER_AGENT = "gisadmin.notebook_server (Ansible)"
@@ -101,6 +102,11 @@ def _describe_transport_error(exc: BaseException, timeout: float) -> str:
         text = str(reason)
     # urllib3 prefixes the connection's repr ("<urllib3.connection.HTTPSConnection object at 0x..>: ...").
     text = _CONNECTION_REPR.sub("", text)
+    # "HTTPSConnection(host=.., port=..): Failed to establish a new connection: [Errno 111] Connection refused"
+    # says no more than "connection refused"; the URL is already in the message.
+    plain = _OS_ERROR.search(text)
+    if plain:
+        text = plain.group(1)[0].lower() + plain.group(1)[1:]
     return "connection failed: %s" % (text[:200] or type(reason).__name__)
 
 
@@ -239,8 +245,9 @@ class NotebookServerClient:
                         "state before trying again" % (problem, method, label), self.server) from None
                 if retry >= self._retry.retries:
                     raise TransportError(
-                        "%s on %s %s (%d attempts). Check url, that the server is running, and timeout"
-                        % (problem, method, label, retry + 1), self.server) from None
+                        "%s on %s %s (%s). Check url, that the server is running, and timeout"
+                        % (problem, method, label, "1 attempt" if retry == 0 else "%d attempts" % (retry + 1)),
+                        self.server) from None
                 retry += 1
                 self._pause(retry, None, "%s on %s %s" % (problem, method, label))
                 continue

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
@@ -295,6 +297,40 @@ def test_connection_errors_that_persist_are_transport_errors():
     message = str(caught.value)
     assert "connection failed: Connection refused" in message and "4 attempts" in message
     assert not isinstance(caught.value, TLSError)
+
+
+def _real_connection_error(url):
+    """The exception requests really raises for ``url`` (a closed local port, an unknown host)."""
+    try:
+        requests.get(url, timeout=5)
+    except requests.exceptions.ConnectionError as exc:
+        return exc
+    raise AssertionError("%s answered" % url)
+
+
+def _closed_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_refused_connection_is_said_plainly_once():
+    server = FakeNotebookServer()
+    server.script("admin/generateToken", _real_connection_error("https://127.0.0.1:%d/" % _closed_port()))
+    with pytest.raises(TransportError) as caught:
+        make_client(server, retries=0).get_json(JOBS)
+    message = str(caught.value)
+    assert "connection failed: connection refused on POST generateToken (1 attempt)." in message
+    assert "HTTPSConnection" not in message and "Errno" not in message
+
+
+def test_an_unknown_host_is_said_plainly():
+    server = FakeNotebookServer()
+    server.script("admin/generateToken", _real_connection_error("https://nb.invalid/"))
+    with pytest.raises(TransportError) as caught:
+        make_client(server, retries=0).get_json(JOBS)
+    message = str(caught.value)
+    assert "connection failed: " in message and "Errno" not in message and "HTTPSConnection" not in message
 
 
 def test_tls_failure_is_not_retried_and_says_what_to_do():
