@@ -15,10 +15,13 @@ for version in "${versions[@]}"; do
     start=$(date +%s)
     outcome=PASS
     if [ ! -x "$venv/bin/ansible-test" ]; then
-        "$python" -m venv "$venv" && "$venv/bin/python" -m pip install --quiet \
-            "ansible-core==$version.*" -r requirements.txt cryptography pytest pytest-mock pytest-xdist \
-            || outcome=FAIL
+        "$python" -m venv "$venv" || outcome=FAIL
     fi
+    # Every run, so a requirement added since the venv was made is there too (a no-op when satisfied).
+    [ "$outcome" = FAIL ] || "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+        "ansible-core==$version.*" -r requirements.txt -r tests/unit/requirements.txt \
+        -r tests/integration/requirements.txt cryptography pytest pytest-mock pytest-xdist \
+        || outcome=FAIL
     installed=$("$venv/bin/python" -c 'import ansible; print(ansible.__version__)' 2>/dev/null || echo none)
     if [ "$outcome" = PASS ]; then
         VENV="$PWD/$venv" scripts/in_collection_tree.sh ansible-test units --python 3.11 --color no || outcome=FAIL
