@@ -314,7 +314,7 @@ def build_report(
     stuck_after_seconds: Optional[float],
     generated_ms: Optional[int] = None,
 ) -> Dict[str, Any]:
-    """The whole report.json document (schema ``SCHEMA_VERSION``, described in docs/audit.md)."""
+    """The whole report.json document (schema ``SCHEMA_VERSION``, described in docs/docsite/rst/guide_audits.rst)."""
     entries = [server_entry(server, window) for server in servers]
     return {
         "schema_version": SCHEMA_VERSION,

@@ -20,7 +20,8 @@ description:
     error message. Secrets never appear in the result or in the report files.
   - With O(report_dir), writes C(report.json), C(jobs.csv), C(servers.csv) and a self-contained C(report.html)
     there. Each file is written to a temporary file and renamed, so a failed run never leaves a half-written file.
-    The report.json schema is described in the collection's C(docs/audit.md).
+    The report.json schema is described in the collection's
+    R(audit guide,ansible_collections.gisadmin.notebook_server.docsite.guide_audits).
   - A job is active when its status is C(SUBMITTED), C(PROCESSING) or anything not known to be finished; it is
     stuck when it has been active for longer than O(stuck_after).
   - Meant to run once per play on the controller (C(run_once) and C(delegate_to=localhost)), as the role
@@ -227,7 +228,8 @@ top_owners:
     - {owner: alice, active: 2, stuck: 1, servers: {nb2: 2}}
 servers:
   description:
-    - One entry per server, in the order of O(servers). The keys are described in the collection's C(docs/audit.md).
+    - One entry per server, in the order of O(servers). The keys are described in the collection's
+      R(audit guide,ansible_collections.gisadmin.notebook_server.docsite.guide_audits).
   returned: always
   type: list
   elements: dict
