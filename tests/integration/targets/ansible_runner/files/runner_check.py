@@ -110,9 +110,8 @@ def check_stats(events, ident):
     stats = [event["event_data"] for event in events if event["event"] == "playbook_on_stats"]
     if check(len(stats) == 1, "%s: one playbook_on_stats event" % ident):
         data = stats[0]
-        check(not data.get("failures") and not data.get("dark"),
-              "%s: no host failed or was unreachable: failures=%s dark=%s" % (ident, data.get("failures"),
-                                                                            data.get("dark")))
+        failed, dark = data.get("failures"), data.get("dark")
+        check(not failed and not dark, "%s: no host failed or was unreachable: failures=%s dark=%s" % (ident, failed, dark))
         check(set(data.get("ok", {})) == {"nb1", "nb2"}, "%s: both hosts ran: %s" % (ident, data.get("ok")))
 
 

@@ -335,7 +335,7 @@ def check_screenshot(png_path):
     """Each bar colour of the chart covers more than its legend swatch: the SVG was really drawn."""
     rows, channels = _png_pixels(png_path)
     wanted = {"active": (0x25, 0x63, 0xEB), "completed": (0x16, 0xA3, 0x4A), "failed": (0xDC, 0x26, 0x26)}
-    counts = dict.fromkeys(wanted, 0)
+    counts = {name: 0 for name in wanted}
     background = 0
     for row in rows:
         for x in range(0, len(row), channels):
@@ -350,7 +350,7 @@ def check_screenshot(png_path):
     check(background < total * 0.98, "the screenshot is not blank")
     # A legend swatch is about 12 x 12 pixels; a bar of a few jobs is far larger.
     for name, count in counts.items():
-        check(count > 400, "the %s bars are drawn in the screenshot (%d pixels of that colour)" % (name, count))
+        check(count > 400, "the %s bars are drawn in the screenshot (%s pixels of that colour)" % (name, count))
     print("screenshot pixels per bar colour: %s" % counts)
 
 
