@@ -7,6 +7,7 @@ import time
 import pytest
 
 from conftest import REFERER
+from notebook_server_emulator.control import admin_token
 
 CHANNELS = {
     "body": lambda token: ({"token": token}, {}, {}),
@@ -132,3 +133,9 @@ def test_error_form_a_envelopes_and_string_expires(start_emulator):
     assert isinstance(answer["expires"], str) and answer["expires"].isdigit()
     forbidden = emulator.post("admin/mode", {"f": "json", "token": answer["token"]}).json()
     assert forbidden["code"] == 403 and forbidden["status"] == "error"
+
+
+def test_admin_token_helper_gives_a_token_bound_to_its_referer(site):
+    token = admin_token(site.info, "https://a.example/")
+    assert site.jobs(token, referer="https://a.example/")["total"] == 9
+    assert site.jobs(token, referer="https://b.example/")["error"]["code"] == 498

@@ -15,14 +15,11 @@ import glob
 import json
 import os
 import shutil
-import ssl
 import subprocess
 import sys
 import time
-import urllib.parse
-import urllib.request
 
-from notebook_server_emulator.control import EmulatorControl
+from notebook_server_emulator.control import EmulatorControl, admin_token
 
 REFERER = "ansible-gisadmin-notebook_server"  # the client's default referer: a given token must be made for it
 JOB_SECONDS = 5
@@ -38,15 +35,6 @@ def check(condition, message):
 def _state(work, name):
     with open(os.path.join(work, name + ".json"), encoding="utf-8") as handle:
         return json.load(handle)
-
-
-def _generate_token(state):
-    data = urllib.parse.urlencode({"username": state["username"], "password": state["password"], "client": "referer",
-                                   "referer": REFERER, "expiration": 60, "f": "json"}).encode()
-    request = urllib.request.Request(state["admin_url"] + "/generateToken", data=data, method="POST")
-    context = ssl.create_default_context(cafile=state["ca_path"])
-    with urllib.request.urlopen(request, context=context, timeout=30) as response:
-        return json.load(response)["token"]
 
 
 def _write_json(path, document):
@@ -170,7 +158,7 @@ def check_no_secrets(root, secrets):
 def main(work):
     nb1_state, nb2_state = _state(work, "nb1"), _state(work, "nb2")
     nb1, nb2 = EmulatorControl.from_start_line(nb1_state), EmulatorControl.from_start_line(nb2_state)
-    nb2_token = _generate_token(nb2_state)
+    nb2_token = admin_token(nb2_state, REFERER)
     root = private_data_dir(work, nb1_state, nb2_state, nb2_token)
 
     job_id = nb1.add_job(queued=0, duration=JOB_SECONDS, username="alice")

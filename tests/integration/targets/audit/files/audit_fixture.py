@@ -18,16 +18,13 @@ import json
 import os
 import re
 import socket
-import ssl
 import struct
 import sys
-import urllib.parse
-import urllib.request
 import xml.etree.ElementTree as ET
 import zlib
 from html.parser import HTMLParser
 
-from notebook_server_emulator.control import EmulatorControl
+from notebook_server_emulator.control import EmulatorControl, admin_token
 
 EMULATORS = ("busy", "quiet", "faulty")
 REFERER = "ansible-gisadmin-notebook_server"  # the client's default referer: a given token must be made for it
@@ -53,18 +50,9 @@ def _free_port():
         return probe.getsockname()[1]
 
 
-def _generate_token(state):
-    data = urllib.parse.urlencode({"username": state["username"], "password": state["password"], "client": "referer",
-                                   "referer": REFERER, "expiration": 60, "f": "json"}).encode()
-    request = urllib.request.Request(state["admin_url"] + "/generateToken", data=data, method="POST")
-    context = ssl.create_default_context(cafile=state["ca_path"])
-    with urllib.request.urlopen(request, context=context, timeout=30) as response:
-        return json.load(response)["token"]
-
-
 def inventory(work):
     states = {name: _state(work, name) for name in EMULATORS}
-    token = _generate_token(states["quiet"])
+    token = admin_token(states["quiet"], REFERER)
     hosts = {
         "nb-busy": {"notebook_server_url": states["busy"]["url"], "notebook_server_username": states["busy"]["username"],
                     "notebook_server_password": states["busy"]["password"],
