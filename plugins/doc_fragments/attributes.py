@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to gisadmin.notebook_server
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Attributes of this collection's modules: the common descriptions, info modules, the action group."""
+"""Attributes of this collection's modules: the common descriptions, info modules, the platform, the action group."""
 
 from __future__ import annotations
 
@@ -28,6 +28,16 @@ attributes:
     support: N/A
     details:
       - This action does not modify state.
+"""
+
+    PLATFORM = r"""
+options: {}
+attributes:
+  platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
+    platforms: all
+    details: Runs where the task runs, usually V(localhost); it talks to the site over HTTPS.
 """
 
     ACTION_GROUP = r"""

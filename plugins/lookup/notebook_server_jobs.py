@@ -93,10 +93,10 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.connection_options import OptionAdapter
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.errors import NotebookServerError
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs_info import run_jobs_info
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.required_libraries import missing_libraries
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import MissingLibraryError, NotebookServerError
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import OptionAdapter
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.front_door import missing_libraries
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.task import run
 
 display = Display()
 
@@ -116,7 +116,7 @@ class LookupModule(LookupBase):
         return {name: template(variables[name]) for name in names if name in variables}
 
     def run(self, terms: List[Any], variables: Optional[Dict[str, Any]] = None, **kwargs: Any) -> List[Any]:
-        for library, _traceback in missing_libraries():
+        for library, _traceback in missing_libraries(("requests",)):
             raise AnsibleError(missing_required_lib(library))
         self.set_options(var_options=self._option_variables(variables), direct=kwargs)
         options = OptionAdapter.from_plugin(self)
@@ -129,7 +129,9 @@ class LookupModule(LookupBase):
             return job_ids if name == "job_id" else options.get(name)
 
         try:
-            result = run_jobs_info(OptionAdapter(get), warn=display.warning)
+            result = run(OptionAdapter(get), False, display.warning)
+        except MissingLibraryError as exc:
+            raise AnsibleError(missing_required_lib(exc.library)) from None
         except NotebookServerError as exc:
             raise AnsibleLookupError(str(exc)) from None
         if wanted == "summary":

@@ -63,6 +63,16 @@ options:
       portal_url:
         description: URL of the federated Portal for ArcGIS to request the token from.
         type: str
+      referer:
+        description: The referer tokens are generated for, sent as the C(Referer) header of every request.
+        type: str
+      token_expiration:
+        description: Lifetime asked for generated tokens, in minutes.
+        type: int
+      token_location:
+        description: Where the token travels, V(body) (POST body) or V(header) (C(X-Esri-Authorization)).
+        type: str
+        choices: [body, header]
       validate_certs:
         description: Whether to verify the server's TLS certificate.
         type: bool
@@ -155,7 +165,7 @@ schema_version:
   description: Version of the report's schema (the same as in C(report.json)). Minor versions only add keys.
   returned: always
   type: str
-  sample: "1.0"
+  sample: "2.0"
 generated_at:
   description: When the audit ran, in UTC (ISO 8601).
   returned: always
@@ -206,9 +216,10 @@ fleet:
     cancelled: 1
     by_type: {executeNotebook: {jobs: 7, active: 3, completed: 1, failed: 1, cancelled: 1}}
     by_owner: {alice: {jobs: 4, active: 2, completed: 2, failed: 0, cancelled: 0}}
-    oldest_active: {server: nb2, id: j0bc73e29-3725-4eb1-b6c7-db2cdc56799c, type: executeNotebook, owner: alice,
-                    status: PROCESSING, outcome: active, start_time: "2024-05-01T07:00:00Z", end_time: null,
-                    age_seconds: 18000.0, stuck: true}
+    oldest_active: {jobId: j0bc73e29-3725-4eb1-b6c7-db2cdc56799c, type: executeNotebook, status: PROCESSING,
+                    username: alice, startTime: 1714546800000, endTime: null, active: true, stuck: true,
+                    cancelled: false, age_seconds: 18000.0, duration_seconds: 18000.0,
+                    start_time_iso: "2024-05-01T07:00:00Z", end_time_iso: null, outcome: active, server: nb2}
 attention:
   description: The servers needing attention, most urgent first (unreachable, stuck jobs, failed jobs, incomplete listing).
   returned: always
@@ -287,41 +298,12 @@ changed_files:
   sample: [report.json, jobs.csv, servers.csv, report.html]
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit_procedure import (
-    AUDIT_ARGSPEC,
-    run_audit,
-    settings_from_options,
-)
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit_server_reader import (
-    READ_ERRORS,
-    read_server_jobs,
-)
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.errors import NotebookServerError
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.required_libraries import missing_libraries
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.front_door import run_module
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.task import ARGUMENT_SPEC, run
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec=AUDIT_ARGSPEC, supports_check_mode=True)
-    for library, import_traceback in missing_libraries(("requests",)):
-        module.fail_json(msg=missing_required_lib(library), exception=import_traceback)
-    retries = []
-    try:
-        settings = settings_from_options(module.params)
-        result = run_audit(
-            module.params, settings,
-            read_jobs=lambda target: read_server_jobs(target, settings.now_ms, settings.stuck_after_seconds,
-                                                      on_retry=retries.append),
-            expected_errors=READ_ERRORS, check_mode=module.check_mode,
-        )
-    except NotebookServerError as exc:
-        module.fail_json(msg=str(exc))
-    except OSError as exc:
-        module.fail_json(msg="could not write the report files: %s" % exc)
-    for message in retries:
-        module.warn(message)
-    module.exit_json(**result)
+    run_module(ARGUMENT_SPEC, run)
 
 
 if __name__ == "__main__":

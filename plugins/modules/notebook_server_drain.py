@@ -170,7 +170,7 @@ blocking_jobs:
   type: list
   elements: dict
   contains:
-    id:
+    jobId:
       description: The job id.
       type: str
       sample: j0bc73e29-3725-4eb1-b6c7-db2cdc56799c
@@ -178,26 +178,50 @@ blocking_jobs:
       description: The job type.
       type: str
       sample: executeNotebook
-    owner:
+    status:
+      description: The job status the server reported (V(UNKNOWN) when it sent none).
+      type: str
+      sample: PROCESSING
+    username:
       description: The user who started the job.
       type: str
       sample: alice
-    status:
-      description: The job status the server reported.
-      type: str
-      sample: PROCESSING
-    age_seconds:
-      description: Seconds since the job started; null when the server gave no start time.
-      type: float
-      sample: 7260.5
-    age:
-      description: The age for people, such as V(2h1m).
-      type: str
-      sample: 2h1m
+    startTime:
+      description: When the job started, epoch milliseconds as the server sent it; null when it sent none.
+      type: int
+      sample: 1714543200000
+    endTime:
+      description: When the job ended, epoch milliseconds; null while it runs.
+      type: int
+      sample: null
+    active:
+      description: Whether the job counts as running work.
+      type: bool
+      sample: true
     stuck:
       description: Whether the job is older than O(stuck_after).
       type: bool
       sample: true
+    cancelled:
+      description: Whether a cancel is recorded for the job (C(customAttributes.isCancelled)).
+      type: bool
+      sample: false
+    age_seconds:
+      description: Seconds since the job started; null when the server gave no start time.
+      type: float
+      sample: 7260.5
+    duration_seconds:
+      description: How long the job ran (for an active job, its age so far).
+      type: float
+      sample: 7260.5
+    start_time_iso:
+      description: C(startTime) in UTC, ISO 8601.
+      type: str
+      sample: "2024-05-01T06:00:00Z"
+    end_time_iso:
+      description: C(endTime) in UTC, ISO 8601; null while the job runs.
+      type: str
+      sample: null
 stuck_job_ids:
   description: Ids of the active jobs older than O(stuck_after) at the last listing read.
   returned: always
@@ -260,43 +284,13 @@ would_cancel_job_ids:
   sample: []
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_procedure import (
-    drain_failed,
-    drain_warnings,
-    outcome_to_result,
-    request_from_options,
-    run_drain,
-)
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain_site import (
-    DRAIN_ARGUMENT_SPEC,
-    open_drain_client,
-    site_operations,
-)
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.errors import NotebookServerError
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.required_libraries import missing_libraries
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.time_expressions import parse_duration
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.front_door import run_module
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain.task import ARGUMENT_SPEC, run
 
 
 def main() -> None:
     """Runs only when called as a module (the action plugin normally takes the task): same drain, no per-poll lines."""
-    module = AnsibleModule(argument_spec=DRAIN_ARGUMENT_SPEC, supports_check_mode=True)
-    for library, import_traceback in missing_libraries(("requests",)):
-        module.fail_json(msg=missing_required_lib(library), exception=import_traceback)
-    try:
-        request = request_from_options(module.params, parse_duration)
-        client = open_drain_client(module.params, on_retry=module.warn)
-    except (ValueError, NotebookServerError) as exc:
-        module.fail_json(msg=str(exc))
-    with client:
-        outcome = run_drain(site_operations(client), request, check_mode=module.check_mode)
-    returned = outcome_to_result(client.server, outcome)
-    for warning in drain_warnings(returned, request.on_timeout):
-        module.warn(warning)
-    if drain_failed(returned, request.on_timeout):
-        module.fail_json(**returned)
-    module.exit_json(**returned)
+    run_module(ARGUMENT_SPEC, run)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ author:
 extends_documentation_fragment:
   - gisadmin.notebook_server.connection
   - gisadmin.notebook_server.attributes
+  - gisadmin.notebook_server.attributes.platform
   - gisadmin.notebook_server.attributes.action_group
 options:
   job_id:
@@ -57,11 +58,6 @@ attributes:
     support: full
     details:
       - Shows each job's status before and after (V(cancelled) when predicted in check mode).
-  platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
-    platforms: all
-    details: Runs where the task runs, usually V(localhost); it talks to the site over HTTPS.
 seealso:
   - module: gisadmin.notebook_server.notebook_server_jobs_info
   - module: gisadmin.notebook_server.notebook_server_jobs_cleanup
@@ -163,28 +159,12 @@ missing_job_ids:
   sample: []
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.connection_options import (
-    CONNECTION_ARGSPEC,
-    OptionAdapter,
-)
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.errors import NotebookServerError
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.maintenance_tasks import JOB_ARGSPEC, run_job
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.required_libraries import missing_libraries
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.front_door import run_module
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.site.task import JOB_ARGUMENT_SPEC, run_job
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec=dict(CONNECTION_ARGSPEC, **JOB_ARGSPEC), supports_check_mode=True)
-    for library, import_traceback in missing_libraries():
-        module.fail_json(msg=missing_required_lib(library), exception=import_traceback)
-    try:
-        result = run_job(OptionAdapter.from_dict(module.params), module.check_mode, warn=module.warn)
-    except NotebookServerError as exc:
-        module.fail_json(msg=str(exc))
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run_module(JOB_ARGUMENT_SPEC, run_job)
 
 
 if __name__ == "__main__":

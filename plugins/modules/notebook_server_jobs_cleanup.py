@@ -27,6 +27,7 @@ author:
 extends_documentation_fragment:
   - gisadmin.notebook_server.connection
   - gisadmin.notebook_server.attributes
+  - gisadmin.notebook_server.attributes.platform
   - gisadmin.notebook_server.attributes.action_group
 options: {}
 attributes:
@@ -39,11 +40,6 @@ attributes:
     support: full
     details:
       - Shows the ids of the finished jobs removed (or that would be removed).
-  platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
-    platforms: all
-    details: Runs where the task runs, usually V(localhost); it talks to the site over HTTPS.
 seealso:
   - module: gisadmin.notebook_server.notebook_server_jobs_info
   - module: gisadmin.notebook_server.notebook_server_job
@@ -100,31 +96,12 @@ removed_job_ids:
   sample: [j0bc73e29-3725-4eb1-b6c7-db2cdc56799c]
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.connection_options import (
-    CONNECTION_ARGSPEC,
-    OptionAdapter,
-)
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.errors import NotebookServerError
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.maintenance_tasks import (
-    JOBS_CLEANUP_ARGSPEC,
-    run_jobs_cleanup,
-)
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.required_libraries import missing_libraries
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.front_door import run_module
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.site.task import JOBS_CLEANUP_ARGUMENT_SPEC, run_jobs_cleanup
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec=dict(CONNECTION_ARGSPEC, **JOBS_CLEANUP_ARGSPEC), supports_check_mode=True)
-    for library, import_traceback in missing_libraries():
-        module.fail_json(msg=missing_required_lib(library), exception=import_traceback)
-    try:
-        result = run_jobs_cleanup(OptionAdapter.from_dict(module.params), module.check_mode, warn=module.warn)
-    except NotebookServerError as exc:
-        module.fail_json(msg=str(exc))
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run_module(JOBS_CLEANUP_ARGUMENT_SPEC, run_jobs_cleanup)
 
 
 if __name__ == "__main__":

@@ -24,13 +24,8 @@ extends_documentation_fragment:
   - gisadmin.notebook_server.jobs_query
   - gisadmin.notebook_server.attributes
   - gisadmin.notebook_server.attributes.info_module
+  - gisadmin.notebook_server.attributes.platform
   - gisadmin.notebook_server.attributes.action_group
-attributes:
-  platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
-    platforms: all
-    details: Runs where the task runs, usually V(localhost); it talks to the site over HTTPS.
 seealso:
   - plugin: gisadmin.notebook_server.notebook_server_jobs
     plugin_type: lookup
@@ -221,8 +216,12 @@ summary:
       description: Number of active jobs per owner.
       type: dict
     oldest_active:
-      description: The active job that started first (C(job_id), C(type), C(username), C(status),
-        C(start_time_iso), C(age_seconds), C(stuck)); null when idle.
+      description:
+        - The active job that started first; null when idle.
+        - The same keys as a blocking job of M(gisadmin.notebook_server.notebook_server_drain) and a job of the
+          audit report - the server's C(jobId), C(type), C(status), C(username), C(startTime), C(endTime), then the
+          computed C(active), C(stuck), C(cancelled), C(age_seconds), C(duration_seconds), C(start_time_iso),
+          C(end_time_iso).
       type: dict
   sample:
     count: 2
@@ -235,13 +234,19 @@ summary:
     by_owner: {a_doe: 1, j_doe: 1}
     active_by_owner: {a_doe: 1}
     oldest_active:
-      job_id: j9ed8e170-21d8-412f-bea2-609a82f1b436
+      jobId: j9ed8e170-21d8-412f-bea2-609a82f1b436
       type: executeNotebook
-      username: a_doe
       status: PROCESSING
-      start_time_iso: "2021-02-01T09:38:12Z"
-      age_seconds: 754.231
+      username: a_doe
+      startTime: 1612172292000
+      endTime: null
+      active: true
       stuck: false
+      cancelled: false
+      age_seconds: 754.231
+      duration_seconds: 754.231
+      start_time_iso: "2021-02-01T09:38:12Z"
+      end_time_iso: null
 missing_job_ids:
   description: The requested O(job_id) values the server does not know.
   returned: when O(job_id) is set
@@ -255,31 +260,12 @@ query_result:
   sample: {a_doe: 1}
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.connection_options import (
-    CONNECTION_ARGSPEC,
-    OptionAdapter,
-)
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.errors import NotebookServerError
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs_info import run_jobs_info
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs_query import JOBS_QUERY_ARGSPEC
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.required_libraries import missing_libraries
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.front_door import run_module
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.task import ARGUMENT_SPEC, run
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec=dict(CONNECTION_ARGSPEC, **JOBS_QUERY_ARGSPEC), supports_check_mode=True)
-    for library, import_traceback in missing_libraries():
-        module.fail_json(msg=missing_required_lib(library), exception=import_traceback)
-    error = None
-    try:
-        result = run_jobs_info(OptionAdapter.from_dict(module.params), warn=module.warn)
-    except NotebookServerError as exc:
-        error = str(exc)
-    if error is not None:
-        # Outside the except block, so that no traceback is attached to a foreseeable failure.
-        module.fail_json(msg=error)
-    module.exit_json(changed=False, **result)
+    run_module(ARGUMENT_SPEC, run)
 
 
 if __name__ == "__main__":

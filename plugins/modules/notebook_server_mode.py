@@ -22,6 +22,7 @@ author:
 extends_documentation_fragment:
   - gisadmin.notebook_server.connection
   - gisadmin.notebook_server.attributes
+  - gisadmin.notebook_server.attributes.platform
   - gisadmin.notebook_server.attributes.action_group
 options:
   mode:
@@ -39,11 +40,6 @@ attributes:
     support: full
     details:
       - Shows the mode before and after.
-  platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
-    platforms: all
-    details: Runs where the task runs, usually V(localhost); it talks to the site over HTTPS.
 seealso:
   - module: gisadmin.notebook_server.notebook_server_job
   - module: gisadmin.notebook_server.notebook_server_jobs_info
@@ -105,31 +101,12 @@ mode_after:
   sample: READ_ONLY
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.connection_options import (
-    CONNECTION_ARGSPEC,
-    OptionAdapter,
-)
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.errors import NotebookServerError
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.maintenance_tasks import (
-    SITE_MODE_ARGSPEC,
-    run_site_mode,
-)
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.required_libraries import missing_libraries
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.front_door import run_module
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.site.task import MODE_ARGUMENT_SPEC, run_site_mode
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec=dict(CONNECTION_ARGSPEC, **SITE_MODE_ARGSPEC), supports_check_mode=True)
-    for library, import_traceback in missing_libraries():
-        module.fail_json(msg=missing_required_lib(library), exception=import_traceback)
-    try:
-        result = run_site_mode(OptionAdapter.from_dict(module.params), module.check_mode, warn=module.warn)
-    except NotebookServerError as exc:
-        module.fail_json(msg=str(exc))
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run_module(MODE_ARGUMENT_SPEC, run_site_mode)
 
 
 if __name__ == "__main__":

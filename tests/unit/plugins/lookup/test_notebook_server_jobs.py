@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import pytest
-import requests
 
 from ansible.errors import AnsibleError
 from ansible.plugins.loader import lookup_loader
@@ -18,22 +17,18 @@ from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_util
     PASSWORD,
     SITE,
     USERNAME,
-    FakeNotebookServer,
     Reply,
     job,
 )
 
 
 @pytest.fixture
-def server(monkeypatch):
-    fake = FakeNotebookServer([
+def server(fake_server):
+    return fake_server.load([
         job("j1", "PROCESSING", username="alice", start_ms=NOW_MS - 3 * HOUR_MS),
         job("j2", "COMPLETED", username="bob", start_ms=NOW_MS - 4 * HOUR_MS, end_ms=NOW_MS - 3 * HOUR_MS),
         job("j3", "SUBMITTED", job_type="openNotebook", username="alice", start_ms=NOW_MS - 60000),
     ])
-    session = fake.session()
-    monkeypatch.setattr(requests, "Session", lambda: session)
-    return fake
 
 
 @pytest.fixture

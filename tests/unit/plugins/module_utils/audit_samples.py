@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit_report import (
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import (
     AuditJob,
     AuditWindow,
     ServerAudit,
@@ -18,10 +18,11 @@ WINDOW = AuditWindow(since="-24h", start_ms=NOW_MS - 24 * HOUR_MS, end_ms=NOW_MS
 
 def job(job_id, outcome, start_hours_ago, end_hours_ago=None, owner="alice", job_type="executeNotebook", stuck=False, status=None):
     statuses = {"active": "PROCESSING", "completed": "COMPLETED", "failed": "FAILED", "cancelled": "FAILED"}
+    start_ms = None if start_hours_ago is None else int(NOW_MS - start_hours_ago * HOUR_MS)
     return AuditJob(
         job_id=job_id, job_type=job_type, owner=owner, status=status or statuses[outcome], outcome=outcome,
-        start_ms=None if start_hours_ago is None else int(NOW_MS - start_hours_ago * HOUR_MS),
-        end_ms=None if end_hours_ago is None else int(NOW_MS - end_hours_ago * HOUR_MS), stuck=stuck,
+        start_ms=start_ms, end_ms=None if end_hours_ago is None else int(NOW_MS - end_hours_ago * HOUR_MS),
+        stuck=stuck, age_seconds=None if start_ms is None else (NOW_MS - start_ms) / 1000.0,
     )
 
 

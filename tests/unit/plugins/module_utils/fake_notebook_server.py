@@ -1,28 +1,32 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to gisadmin.notebook_server
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A fake Notebook Server behind a requests transport adapter: the client under test runs unchanged, no network.
+"""The one fake Notebook Server of the unit tests: a requests transport adapter, so the real client runs unchanged.
 
-It answers generateToken (server and Portal), the job list (honouring ``num`` and ``total``) and single
-jobs, records every request, and plays scripted replies or exceptions per path before its defaults.
+It answers generateToken (server and Portal), the jobs list (``num``, ``total``, a ``max_num`` cap), single
+jobs, cancel, deleteAll and the site mode; records every request; plays scripted replies or exceptions per
+path before its defaults; and can lose a write's answer before or after acting on it. Tests get it with the
+``fake_server`` fixture (tests/unit/conftest.py), which makes every client the core opens talk to it.
 """
 
 from __future__ import annotations
 
 import json
+import time
+from email.utils import formatdate
 from typing import Any, Callable, Dict, List, Optional, Union
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import requests
+from requests import exceptions as requests_exceptions
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.connection_options import (
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client import http
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import (
     OptionAdapter,
-    connection_settings,
-    open_client,
+    open_client_from,
 )
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.retry_policy import RetryPolicy
 
 SITE = "https://nb.example.com:11443/arcgis"
 PORTAL = "https://portal.example.com/portal"
@@ -31,6 +35,10 @@ PASSWORD = "S3cret-Pa55word!"
 GIVEN_TOKEN = "given-token-0123456789abcdef"
 NOW_MS = 1714550400000  # 2024-05-01T08:00:00Z
 HOUR_MS = 3600 * 1000
+
+# Lost answers of ``fail_next``: before the server acted (it did nothing) or after (it acted).
+TIMEOUT_BEFORE = "timeout_before"
+TIMEOUT_AFTER = "timeout_after"
 
 
 class Reply:
@@ -59,7 +67,7 @@ Scripted = Union[Reply, BaseException, Callable[["Call"], Union[Reply, BaseExcep
 class Call:
     """One request as the server saw it."""
 
-    def __init__(self, request: Any, kwargs: Dict[str, Any]) -> None:
+    def __init__(self, request: Any, kwargs: Dict[str, Any], site_path: str) -> None:
         parts = urlsplit(request.url)
         self.method = request.method
         self.url = request.url
@@ -72,6 +80,11 @@ class Call:
         self.headers = dict(request.headers)
         self.verify = kwargs.get("verify")
         self.timeout = kwargs.get("timeout")
+        admin = site_path + "/admin/"
+        # The admin path as sent (still quoted) and with each segment decoded, e.g. "system/jobs/<id>/cancel".
+        self.raw_admin_path = self.path[len(admin):] if self.path.startswith(admin) else None
+        self.admin_path = ("/".join(unquote(s) for s in self.raw_admin_path.split("/"))
+                           if self.raw_admin_path is not None else None)
 
     def field(self, name: str) -> Optional[str]:
         return self.form.get(name, self.query.get(name))
@@ -92,21 +105,65 @@ def job(job_id: str, status: str = "PROCESSING", job_type: str = "executeNoteboo
     return record
 
 
+def job_record(job_id: str, status: str = "PROCESSING", cancelled: bool = False, owner: str = "analyst") -> Dict[str, Any]:
+    """A full record as a maintenance test wants it: started long ago, ended a minute later when final."""
+    record = job(job_id, status, username=owner, start_ms=1700000000000, cancelled=cancelled,
+                 inputs={"itemId": "abc123"}, messages=[])
+    if status in ("COMPLETED", "FAILED"):
+        record["endTime"] = 1700000060000
+    return record
+
+
+def make_client(server: "FakeNotebookServer", warnings: Optional[List[str]] = None, retries: int = 3,
+                **options: Any) -> Any:
+    """A real NotebookServerClient, opened from options as a task opens it; the ``fake_server`` fixture
+    makes it talk to ``server``.
+    """
+    values = {"url": server.site, "username": USERNAME, "password": PASSWORD, "retries": retries}
+    values.update(options)
+    return open_client_from(OptionAdapter.from_dict(values), on_retry=warnings.append if warnings is not None else None)
+
+
+def _envelope(code: int, message: str) -> Reply:
+    return Reply(200, {"error": {"code": code, "message": message, "details": []}})
+
+
 class FakeNotebookServer(BaseAdapter):
-    """Mount on a requests.Session; ``session()`` does that for http and https."""
+    """One site (and its Portal). Mount it on a session with ``session()``; the fixture does that for every client."""
 
     def __init__(self, jobs: Optional[List[Dict[str, Any]]] = None, site: str = SITE, portal: str = PORTAL,
-                 max_num: Optional[int] = None) -> None:
+                 max_num: Optional[int] = None, mode: str = "EDITABLE", admin: bool = True,
+                 cancel_supported: bool = True, delete_all_supported: bool = True) -> None:
         super().__init__()
+        self.site = site
         self.site_path = urlsplit(site).path
         self.portal_path = urlsplit(portal).path
         self.jobs = list(jobs or [])
         self.max_num = max_num  # a server that caps num whatever is asked
+        self.mode = mode
+        self.admin = admin
+        self.cancel_supported = cancel_supported
+        self.delete_all_supported = delete_all_supported
+        self.ignore_cancel: set = set()
         self.calls: List[Call] = []
         self.scripts: Dict[str, List[Scripted]] = {}
+        self.faults: Dict[str, List[str]] = {}
         self.tokens_issued: List[str] = []
         self.valid_tokens = {GIVEN_TOKEN}
         self.referers: Dict[str, str] = {}
+        self.sleeps: List[float] = []  # what the client slept between retries (the fixture routes sleep here)
+        self.clock_ms: Optional[int] = NOW_MS  # the server's clock, sent as the Date header; None sends none
+
+    def load(self, jobs: Optional[List[Dict[str, Any]]] = None, **settings: Any) -> "FakeNotebookServer":
+        """Give this server (usually the fixture's) its jobs and any other constructor setting; returns it."""
+        self.jobs = list(jobs or [])
+        for name, value in settings.items():
+            if not hasattr(self, name):
+                raise AttributeError(name)
+            setattr(self, name, value)
+        if "site" in settings:
+            self.site_path = urlsplit(self.site).path
+        return self
 
     # -- scripting ------------------------------------------------------------------------------
 
@@ -114,6 +171,10 @@ class FakeNotebookServer(BaseAdapter):
         """Replies for ``path`` (relative to the site, e.g. "admin/system/jobs"), played in order before defaults."""
         full = path if path.startswith("/") else "%s/%s" % (self.site_path, path)
         self.scripts.setdefault(full, []).extend(replies)
+
+    def fail_next(self, admin_path: str, *kinds: str) -> None:
+        """Lose the answer of the next requests to ``admin_path`` (decoded, e.g. "mode/update"): TIMEOUT_BEFORE/AFTER."""
+        self.faults.setdefault(admin_path, []).extend(kinds)
 
     def expire_tokens(self) -> None:
         self.valid_tokens = set()
@@ -127,10 +188,24 @@ class FakeNotebookServer(BaseAdapter):
     def calls_to(self, suffix: str) -> List[Call]:
         return [c for c in self.calls if c.path.endswith(suffix)]
 
+    def paths(self) -> List[str]:
+        """The decoded admin path of every admin request, in order (generateToken excluded)."""
+        return [c.admin_path for c in self.calls if c.admin_path is not None and c.admin_path != "generateToken"]
+
+    def raw_paths(self) -> List[str]:
+        """The admin path of every admin request as sent, still quoted (generateToken excluded)."""
+        return [c.raw_admin_path for c in self.calls if c.raw_admin_path not in (None, "generateToken")]
+
+    def job_ids(self) -> List[str]:
+        return [record.get("jobId") for record in self.jobs]
+
+    def writes(self) -> List[str]:
+        return [path for path in self.paths() if path == "mode/update" or path.endswith(("/cancel", "/deleteAll"))]
+
     # -- transport ------------------------------------------------------------------------------
 
     def send(self, request: Any, **kwargs: Any) -> requests.Response:
-        call = Call(request, kwargs)
+        call = Call(request, kwargs, self.site_path)
         self.calls.append(call)
         queued = self.scripts.get(call.path)
         if queued:
@@ -140,7 +215,13 @@ class FakeNotebookServer(BaseAdapter):
             if isinstance(scripted, BaseException):
                 raise scripted
             return self._response(request, scripted)
-        return self._response(request, self._default(call))
+        fault = self.faults[call.admin_path].pop(0) if self.faults.get(call.admin_path) else None
+        if fault == TIMEOUT_BEFORE:
+            raise requests_exceptions.ReadTimeout("read timed out")
+        reply = self.answer(call)
+        if fault == TIMEOUT_AFTER:
+            raise requests_exceptions.ReadTimeout("read timed out")
+        return self._response(request, reply)
 
     def close(self) -> None:
         pass
@@ -150,58 +231,122 @@ class FakeNotebookServer(BaseAdapter):
         response.status_code = reply.status
         response._content = reply.content()
         response.headers = CaseInsensitiveDict(reply.headers)
+        if self.clock_ms is not None:
+            response.headers.setdefault("Date", formatdate(self.clock_ms / 1000.0, usegmt=True))
         response.url = request.url
         response.request = request
         response.reason = "Fake"
         return response
 
-    def _default(self, call: Call) -> Reply:
+    # -- the emulated resources -----------------------------------------------------------------
+
+    def answer(self, call: Call) -> Reply:
+        """The server's own answer to ``call`` (what a scripted reply may start from)."""
         if call.path in (self.site_path + "/admin/generateToken", self.portal_path + "/sharing/rest/generateToken"):
-            if call.method != "POST" or call.query:
-                return Reply(200, {"status": "error", "messages": ["credentials must be POSTed"], "code": 400})
-            if call.form.get("username") != USERNAME or call.form.get("password") != PASSWORD:
-                return Reply(200, {"error": {"code": 400, "message": "Unable to generate token.",
-                                             "details": ["Invalid username or password."]}})
-            token = "tok-%d-abcdef" % (len(self.tokens_issued) + 1)
-            self.tokens_issued.append(token)
-            self.valid_tokens.add(token)
-            self.referers[token] = call.form.get("referer", "")
-            return Reply(200, {"token": token, "expires": str(NOW_MS + HOUR_MS)})
+            return self._generate_token(call)
         token = call.token()
         if not token:
-            return Reply(200, {"error": {"code": 499, "message": "Token Required.", "details": []}})
+            return _envelope(499, "Token Required.")
         if token not in self.valid_tokens:
             return Reply(200, {"status": "error", "messages": ["Invalid token."], "code": 498})
         if token in self.referers and call.headers.get("Referer") != self.referers[token]:
-            return Reply(200, {"error": {"code": 498, "message": "Invalid token.", "details": []}})
-        jobs_path = self.site_path + "/admin/system/jobs"
-        if call.path == jobs_path:
+            return _envelope(498, "Invalid token.")
+        if call.admin_path is None:
+            return Reply(404, "<html><body><h1>Not Found</h1></body></html>", {"Content-Type": "text/html"})
+        if not self.admin:
+            return _envelope(403, "You do not have permissions to access this resource or perform this operation.")
+        return self._admin(call, call.admin_path.split("/"))
+
+    def _generate_token(self, call: Call) -> Reply:
+        if call.method != "POST" or call.query:
+            return Reply(200, {"status": "error", "messages": ["credentials must be POSTed"], "code": 400})
+        if call.form.get("username") != USERNAME or call.form.get("password") != PASSWORD:
+            return Reply(200, {"error": {"code": 400, "message": "Unable to generate token.",
+                                         "details": ["Invalid username or password."]}})
+        token = "tok-%d-abcdef" % (len(self.tokens_issued) + 1)
+        self.tokens_issued.append(token)
+        self.valid_tokens.add(token)
+        self.referers[token] = call.form.get("referer", "")
+        return Reply(200, {"token": token, "expires": str(NOW_MS + HOUR_MS)})
+
+    @staticmethod
+    def _not_found_operation(name: str) -> Reply:
+        # The classic Server admin envelope, as an older release answers an operation it does not have.
+        return Reply(200, {"status": "error", "messages": ["Could not find resource or operation '%s'." % name],
+                           "code": 404})
+
+    def record(self, job_id: str) -> Optional[Dict[str, Any]]:
+        """The stored record of a job, or None."""
+        return next((record for record in self.jobs if record.get("jobId") == job_id), None)
+
+    def _admin(self, call: Call, parts: List[str]) -> Reply:
+        path = "/".join(parts)
+        if path == "mode":
+            return Reply(200, {"siteMode": self.mode, "lastModified": NOW_MS})
+        if path == "mode/update" and call.method == "POST":
+            self.mode = call.field("siteMode")
+            return Reply(200, {"status": "success"})
+        if path == "system/jobs":
             num = int(call.field("num") or 100)
             if self.max_num is not None:
                 num = min(num, self.max_num)
             return Reply(200, {"asyncJobs": [dict(j) for j in self.jobs[:num]], "total": len(self.jobs)})
-        if call.path.startswith(jobs_path + "/"):
-            job_id = call.path[len(jobs_path) + 1:]
-            if job_id.endswith("/cancel") and call.method == "POST":
+        if path == "system/jobs/deleteAll":
+            if not self.delete_all_supported:
+                return self._not_found_operation("deleteAll")
+            self.jobs = [j for j in self.jobs if j.get("status") not in ("COMPLETED", "FAILED")]
+            return Reply(200, {"status": "success"})
+        if len(parts) in (3, 4) and parts[:2] == ["system", "jobs"]:
+            record = self.record(parts[2])
+            if record is None:
+                return Reply(200, {"status": "error", "messages": ["Job '%s' not found." % parts[2]], "code": 404})
+            if len(parts) == 3:
+                return Reply(200, dict(record))
+            if parts[3] == "cancel" and call.method == "POST" and self.cancel_supported:
+                if record.get("status") in ("SUBMITTED", "PROCESSING") and record["jobId"] not in self.ignore_cancel:
+                    record["status"] = "FAILED"
+                    record["endTime"] = NOW_MS
+                    record.setdefault("customAttributes", {})["isCancelled"] = True
                 return Reply(200, {"status": "success"})
-            for record in self.jobs:
-                if record["jobId"] == job_id:
-                    return Reply(200, dict(record))
-            return Reply(200, {"status": "error", "messages": ["Job '%s' not found." % job_id], "code": 404})
-        return Reply(404, "<html><body><h1>Not Found</h1></body></html>", {"Content-Type": "text/html"})
+            return self._not_found_operation(parts[3])
+        return _envelope(404, "Could not find resource or operation '%s'." % path)
 
 
-def make_client(server: FakeNotebookServer, sleeps: Optional[List[float]] = None,
-                warnings: Optional[List[str]] = None, retries: int = 3, **options: Any) -> Any:
-    """A real NotebookServerClient, built from options like a module would, talking to ``server``."""
-    values = {"url": SITE, "username": USERNAME, "password": PASSWORD, "retries": retries}
-    values.update(options)
-    settings = connection_settings(OptionAdapter.from_dict(values))
-    return open_client(
-        settings,
-        on_retry=warnings.append if warnings is not None else None,
-        session=server.session(),
-        sleep=sleeps.append if sleeps is not None else (lambda _seconds: None),
-        wall_clock=lambda: NOW_MS / 1000.0,
-        retry_policy=RetryPolicy(retries=retries, backoff=1.0, max_backoff=30.0, max_retry_after=60.0),
-    )
+class _NoServer(BaseAdapter):
+    """Any address no fake serves: the connection is refused, as on a host where nothing listens."""
+
+    def send(self, request: Any, **kwargs: Any) -> Any:
+        raise requests_exceptions.ConnectionError("Failed to establish a new connection: [Errno 111] Connection refused")
+
+    def close(self) -> None:
+        pass
+
+
+class FakeFleet:
+    """Several fake sites at once, told apart by their URLs (the audit asks many servers)."""
+
+    def __init__(self) -> None:
+        self.servers: Dict[str, FakeNotebookServer] = {}
+        self.sleeps: List[float] = []
+
+    def add(self, site: str, **settings: Any) -> FakeNotebookServer:
+        server = FakeNotebookServer(site=site, **settings)
+        self.servers[site] = server
+        return server
+
+    def session(self) -> requests.Session:
+        session = requests.Session()
+        session.mount("https://", _NoServer())
+        session.mount("http://", _NoServer())
+        for site, server in self.servers.items():
+            session.mount(site, server)  # the longest matching prefix wins
+        return session
+
+
+def serve(monkeypatch: Any, server: Union[FakeNotebookServer, FakeFleet]) -> Any:
+    """The one way a test gives the core a server: every client it opens talks to ``server``, and retries
+    sleep into ``server.sleeps`` instead of really sleeping.
+    """
+    monkeypatch.setattr(http, "new_session", server.session)
+    monkeypatch.setattr(time, "sleep", server.sleeps.append)
+    return server

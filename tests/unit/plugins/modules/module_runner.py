@@ -1,7 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to gisadmin.notebook_server
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Run a module's ``main()`` in-process with given arguments; get its result and the warnings it gave."""
+"""Run a module's ``main()`` in-process with given arguments; get its result and the warnings it gave.
+
+With the ``fake_server`` fixture, every request the module makes goes to the fake server.
+"""
 
 from __future__ import annotations
 
@@ -56,3 +59,10 @@ def run_module_main(monkeypatch: Any, main: Callable[[], None], args: Dict[str, 
         with pytest.raises(ModuleExited) as exited:
             main()
     return exited.value.result, warnings
+
+
+def run_module(monkeypatch: Any, module: Any, args: Dict[str, Any], check_mode: bool = False,
+               diff: bool = False) -> Dict[str, Any]:
+    """The result of ``module.main()`` (``failed`` set either way), in check and diff mode as asked."""
+    all_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+    return run_module_main(monkeypatch, module.main, all_args)[0]

@@ -10,51 +10,56 @@ import os
 
 import pytest
 
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit_report import AuditJob
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.errors import AuthenticationError, TransportError
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.fleet_audit import ServerJobs
 from ansible_collections.gisadmin.notebook_server.plugins.modules import notebook_server_audit
+from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.fake_notebook_server import (
+    HOUR_MS,
+    NOW_MS,
+    PASSWORD,
+    USERNAME,
+    Reply,
+    job,
+)
 from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.modules.module_runner import run_module_main
 
-PASSWORD = "Pa55-w0rd-never-shown"
 TOKEN = "tok-never-shown-1234"
+NB1 = "https://nb1.example.com:11443/arcgis"
+AUTH = "https://auth.example.com/notebooks"
 
 
-def _run(monkeypatch, args, reader):
-    monkeypatch.setattr(notebook_server_audit, "read_server_jobs", reader)
+@pytest.fixture
+def fleet(fake_fleet, monkeypatch):
+    """nb1 answers (after one 503), nb-down is not there, nb-auth refuses the token with a badly behaved message."""
+    monkeypatch.setattr("time.time", lambda: NOW_MS / 1000.0)  # the audit window ends at the fake servers' clock
+    start = NOW_MS - 3 * HOUR_MS
+    nb1 = fake_fleet.add(NB1, jobs=[
+        job("j1", "PROCESSING", username="alice", start_ms=start),
+        job("j2", "FAILED", username="bob", start_ms=start, end_ms=start + 60000),
+        job("j3", "COMPLETED", job_type="openNotebook", username="=evil()", start_ms=start, end_ms=start + 1000),
+    ])
+    nb1.script("admin/system/jobs", Reply(503, "<html>busy</html>", {"Content-Type": "text/html"}))
+    auth = fake_fleet.add(AUTH)
+    # A badly behaved message: the module must still keep the secrets out of the report.
+    auth.script("admin/system/jobs", *[Reply(200, {"error": {"code": 403, "message": "refused %s for password %s"
+                                                             % (TOKEN, PASSWORD), "details": []}})] * 10)
+    auth.valid_tokens.add(TOKEN)
+    return fake_fleet
+
+
+def _run(monkeypatch, args):
     result, warnings = run_module_main(monkeypatch, notebook_server_audit.main, args)
     if not result["failed"]:
         result["warnings"] = warnings
     return result
 
 
-def _reader(target, now_ms, stuck_after_seconds, on_retry=None):
-    assert target.connection["password"] == PASSWORD or target.connection["token"] == TOKEN
-    if target.name == "nb-down":
-        raise TransportError("cannot connect (connection refused)", target.connection["url"])
-    if target.name == "nb-auth":
-        # A badly behaved message: the module must still keep the secret out of the report.
-        raise AuthenticationError("credentials refused for password %s" % PASSWORD, target.connection["url"])
-    if on_retry is not None:
-        on_retry("Notebook Server %s: HTTP 503 on POST /arcgis/admin/system/jobs; retry 1 of 3 in 1.0s"
-                 % target.connection["url"])
-    start = now_ms - 3 * 3600 * 1000
-    jobs = (
-        AuditJob("j1", "executeNotebook", "alice", "PROCESSING", "active", start, None, stuck=True),
-        AuditJob("j2", "executeNotebook", "bob", "FAILED", "failed", start, start + 60000),
-        AuditJob("j3", "openNotebook", "=evil()", "COMPLETED", "completed", start, start + 1000),
-    )
-    return ServerJobs(jobs=jobs, reported_total=3)
-
-
 def _args(tmp_path, **extra):
     args = {
         "servers": [
-            {"name": "nb1", "url": "https://nb1.example.com:11443/arcgis"},
+            {"name": "nb1", "url": NB1},
             {"name": "nb-down", "url": "https://down.example.com:11443/arcgis"},
-            {"name": "nb-auth", "url": "https://auth.example.com/notebooks", "token": TOKEN},
+            {"name": "nb-auth", "url": AUTH, "token": TOKEN},
         ],
-        "username": "siteadmin",
+        "username": USERNAME,
         "password": PASSWORD,
         "report_dir": str(tmp_path / "audit"),
     }
@@ -62,25 +67,28 @@ def _args(tmp_path, **extra):
     return args
 
 
-def test_audit_writes_the_report_and_keeps_going_past_failures(monkeypatch, tmp_path):
-    result = _run(monkeypatch, _args(tmp_path), _reader)
+def test_audit_writes_the_report_and_keeps_going_past_failures(monkeypatch, tmp_path, fleet):
+    result = _run(monkeypatch, _args(tmp_path))
     assert result["failed"] is False
     assert result["changed"] is True
-    assert result["schema_version"] == "1.0"
+    assert result["schema_version"] == "2.0"
     assert [s["reachable"] for s in result["servers"]] == [True, False, False]
-    assert result["servers"][1]["error"] == "cannot connect (connection refused)"
+    assert result["servers"][1]["error"].startswith("connection failed: ")
+    assert "connection refused" in result["servers"][1]["error"].lower()
     assert result["fleet"]["active"] == 1 and result["fleet"]["stuck"] == 1 and result["fleet"]["failed"] == 1
     assert [a["server"] for a in result["attention"]] == ["nb-auth", "nb-down", "nb1"]
     assert sorted(result["report_files"]) == ["jobs.csv", "report.html", "report.json", "servers.csv"]
     assert sorted(result["changed_files"]) == sorted(result["report_files"])
-    assert result["warnings"] == [
-        "Notebook Server https://nb1.example.com:11443/arcgis: HTTP 503 on POST /arcgis/admin/system/jobs; retry 1 of 3 in 1.0s"]
+    assert "Notebook Server %s: HTTP 503 on POST /arcgis/admin/system/jobs; retry 1 of 3 in 1.0s" % NB1 \
+        in result["warnings"]
+    assert all("; retry " in warning for warning in result["warnings"])
+    assert fleet.servers[NB1].calls_to("/admin/system/jobs")[-1].form["num"]  # nb1 was really read
     for path in result["report_files"].values():
         assert os.path.isfile(path)
 
 
-def test_no_secret_in_any_file_or_in_the_result(monkeypatch, tmp_path):
-    result = _run(monkeypatch, _args(tmp_path), _reader)
+def test_no_secret_in_any_file_or_in_the_result(monkeypatch, tmp_path, fleet):
+    result = _run(monkeypatch, _args(tmp_path))
     texts = [json.dumps(result)]
     for path in result["report_files"].values():
         with open(path, encoding="utf-8") as handle:
@@ -88,20 +96,20 @@ def test_no_secret_in_any_file_or_in_the_result(monkeypatch, tmp_path):
     for text in texts:
         assert PASSWORD not in text
         assert TOKEN not in text
-    assert "credentials refused for password ********" in texts[0]
+    assert "refused ******** for password ********" in texts[0]
 
 
-def test_second_run_with_same_content_is_not_changed(monkeypatch, tmp_path):
-    monkeypatch.setattr("time.time", lambda: 1_700_000_000.0)
+def test_second_run_with_same_content_is_not_changed(monkeypatch, tmp_path, fleet):
     monkeypatch.setattr("time.monotonic", lambda: 42.0)  # the time spent per server is in the report too
-    first = _run(monkeypatch, _args(tmp_path), _reader)
-    second = _run(monkeypatch, _args(tmp_path), _reader)
+    first = _run(monkeypatch, _args(tmp_path))
+    fleet.servers[NB1].script("admin/system/jobs", Reply(503, "<html>busy</html>", {"Content-Type": "text/html"}))
+    second = _run(monkeypatch, _args(tmp_path))
     assert first["changed"] is True
     assert second["changed"] is False and second["changed_files"] == []
 
 
-def test_check_mode_reads_but_writes_nothing(monkeypatch, tmp_path):
-    result = _run(monkeypatch, _args(tmp_path, _ansible_check_mode=True), _reader)
+def test_check_mode_reads_but_writes_nothing(monkeypatch, tmp_path, fleet):
+    result = _run(monkeypatch, _args(tmp_path, _ansible_check_mode=True))
     assert result["failed"] is False
     assert result["fleet"]["servers"] == 3
     assert sorted(result["changed_files"]) == ["jobs.csv", "report.html", "report.json", "servers.csv"]
@@ -109,10 +117,10 @@ def test_check_mode_reads_but_writes_nothing(monkeypatch, tmp_path):
     assert not (tmp_path / "audit").exists()
 
 
-def test_without_report_dir_nothing_is_written_and_nothing_changes(monkeypatch, tmp_path):
+def test_without_report_dir_nothing_is_written_and_nothing_changes(monkeypatch, tmp_path, fleet):
     args = _args(tmp_path)
     del args["report_dir"]
-    result = _run(monkeypatch, args, _reader)
+    result = _run(monkeypatch, args)
     assert result["changed"] is False and result["report_files"] == {}
     assert result["markdown"].startswith("## Notebook Server audit: 3 servers, 1 reachable, 2 unreachable")
 
@@ -123,18 +131,16 @@ def test_without_report_dir_nothing_is_written_and_nothing_changes(monkeypatch, 
     ("stuck_after", "soon", "stuck_after"),
     ("max_workers", 0, "max_workers must be at least 1"),
 ])
-def test_bad_options_fail_before_any_request(monkeypatch, tmp_path, option, value, message):
-    def never(*_args, **_kwargs):
-        raise AssertionError("no server is read when the options are wrong")
-
-    result = _run(monkeypatch, _args(tmp_path, **{option: value}), never)
+def test_bad_options_fail_before_any_request(monkeypatch, tmp_path, fleet, option, value, message):
+    result = _run(monkeypatch, _args(tmp_path, **{option: value}))
     assert result["failed"] is True
     assert message in result["msg"]
+    assert all(server.calls == [] for server in fleet.servers.values())
 
 
-def test_unwritable_report_dir_fails_with_the_cause(monkeypatch, tmp_path):
+def test_unwritable_report_dir_fails_with_the_cause(monkeypatch, tmp_path, fleet):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    result = _run(monkeypatch, _args(tmp_path, report_dir=str(blocker / "audit")), _reader)
+    result = _run(monkeypatch, _args(tmp_path, report_dir=str(blocker / "audit")))
     assert result["failed"] is True
-    assert result["msg"].startswith("could not write the report files:")
+    assert result["msg"].startswith("report_dir: could not write the report files:")

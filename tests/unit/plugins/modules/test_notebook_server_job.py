@@ -6,17 +6,23 @@
 from __future__ import annotations
 
 from ansible_collections.gisadmin.notebook_server.plugins.modules import notebook_server_job
-from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.maintenance_fake_server import (
+from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.fake_notebook_server import (
     TIMEOUT_AFTER,
+    SITE,
     FakeNotebookServer,
     job_record,
+    GIVEN_TOKEN,
+    serve,
 )
-from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.modules.maintenance_module_runner import run_module
+from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.modules.module_runner import run_module
 
 RUNNING = "j0bc73e29-3725-4eb1-b6c7-db2cdc56799c"
 WAITING = "j9ed8e170-21d8-412f-bea2-609a82f1b436"
 DONE = "j11111111-3725-4eb1-b6c7-db2cdc56799c"
 UNKNOWN = "jdeadbee-0000-0000-0000-000000000000"
+
+
+CONNECTION = {"url": SITE + "/admin/", "token": GIVEN_TOKEN}
 
 
 def server(**kwargs):
@@ -25,7 +31,8 @@ def server(**kwargs):
 
 
 def run(monkeypatch, fake, check_mode=False, diff=False, **args):
-    return run_module(monkeypatch, notebook_server_job, fake, args, check_mode=check_mode, diff=diff)
+    serve(monkeypatch, fake)
+    return run_module(monkeypatch, notebook_server_job, dict(CONNECTION, **args), check_mode=check_mode, diff=diff)
 
 
 def test_cancels_one_running_job(monkeypatch):
@@ -39,7 +46,7 @@ def test_cancels_one_running_job(monkeypatch):
     assert [job["jobId"] for job in result["jobs"]] == [RUNNING]
     assert result["jobs"][0]["customAttributes"]["isCancelled"] is True
     assert result["jobs"][0]["active"] is False  # the computed fields of jobs_info
-    assert fake.jobs[RUNNING]["customAttributes"]["isCancelled"] is True
+    assert fake.record(RUNNING)["customAttributes"]["isCancelled"] is True
 
 
 def test_a_list_of_ids_with_a_finished_one_and_a_repeat(monkeypatch):

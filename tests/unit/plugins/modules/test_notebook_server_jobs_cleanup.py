@@ -6,16 +6,22 @@
 from __future__ import annotations
 
 from ansible_collections.gisadmin.notebook_server.plugins.modules import notebook_server_jobs_cleanup
-from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.maintenance_fake_server import (
+from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.fake_notebook_server import (
     TIMEOUT_AFTER,
+    SITE,
     FakeNotebookServer,
     job_record,
+    GIVEN_TOKEN,
+    serve,
 )
-from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.modules.maintenance_module_runner import run_module
+from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.modules.module_runner import run_module
 
 RUNNING = "j0bc73e29-3725-4eb1-b6c7-db2cdc56799c"
 DONE = "j11111111-3725-4eb1-b6c7-db2cdc56799c"
 FAILED = "j22222222-3725-4eb1-b6c7-db2cdc56799c"
+
+
+CONNECTION = {"url": SITE + "/admin/", "token": GIVEN_TOKEN}
 
 
 def server(**kwargs):
@@ -24,7 +30,8 @@ def server(**kwargs):
 
 
 def run(monkeypatch, fake, check_mode=False, diff=False):
-    return run_module(monkeypatch, notebook_server_jobs_cleanup, fake, {}, check_mode=check_mode, diff=diff)
+    serve(monkeypatch, fake)
+    return run_module(monkeypatch, notebook_server_jobs_cleanup, CONNECTION, check_mode=check_mode, diff=diff)
 
 
 def test_removes_finished_jobs_and_counts_them(monkeypatch):
@@ -34,7 +41,7 @@ def test_removes_finished_jobs_and_counts_them(monkeypatch):
     assert result["changed"] is True
     assert result["removed"] == 2
     assert result["removed_job_ids"] == sorted([DONE, FAILED])
-    assert set(fake.jobs) == {RUNNING}
+    assert fake.job_ids() == [RUNNING]
 
 
 def test_second_run_removes_nothing(monkeypatch):

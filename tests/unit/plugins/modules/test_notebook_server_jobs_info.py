@@ -6,9 +6,9 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
-import requests
 
 from ansible_collections.gisadmin.notebook_server.plugins.modules import notebook_server_jobs_info
 from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.modules.module_runner import run_module_main
@@ -19,21 +19,17 @@ from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_util
     PASSWORD,
     SITE,
     USERNAME,
-    FakeNotebookServer,
     Reply,
     job,
 )
 
 
 @pytest.fixture
-def server(monkeypatch):
-    fake = FakeNotebookServer([
+def server(fake_server):
+    return fake_server.load([
         job("j1", "PROCESSING", username="alice", start_ms=NOW_MS - 3 * HOUR_MS),
         job("j2", "COMPLETED", username="bob", start_ms=NOW_MS - 4 * HOUR_MS, end_ms=NOW_MS - 3 * HOUR_MS),
     ])
-    session = fake.session()
-    monkeypatch.setattr(requests, "Session", lambda: session)
-    return fake
 
 
 def _run(monkeypatch, args):
@@ -100,13 +96,23 @@ def test_retry_warnings_become_module_warnings(monkeypatch, server):
     assert len(warnings) == 1 and "HTTP 429" in warnings[0]
 
 
-def test_password_and_token_are_no_log(monkeypatch, server):
-    spec = notebook_server_jobs_info.CONNECTION_ARGSPEC
+def test_password_and_token_are_no_log():
+    spec = notebook_server_jobs_info.ARGUMENT_SPEC
     assert spec["password"]["no_log"] and spec["token"]["no_log"]
 
 
-def test_missing_library_gives_the_standard_message(monkeypatch, server):
-    monkeypatch.setattr(notebook_server_jobs_info, "missing_libraries", lambda: [("jmespath", "Traceback: ...")])
+def test_missing_requests_gives_the_standard_message(monkeypatch, server):
+    monkeypatch.setitem(sys.modules, "requests", None)  # import requests now fails
     result = _run(monkeypatch, _args())[0]
+    assert result["failed"] is True
+    assert "Failed to import the required Python library (requests)" in result["msg"]
+    assert server.calls == []
+
+
+def test_jmespath_is_needed_only_with_query(monkeypatch, server):
+    monkeypatch.setitem(sys.modules, "jmespath", None)
+    result = _run(monkeypatch, _args())[0]
+    assert result["failed"] is False and [j["jobId"] for j in result["jobs"]] == ["j1", "j2"]
+    result = _run(monkeypatch, _args(query="summary.active"))[0]
     assert result["failed"] is True
     assert "Failed to import the required Python library (jmespath)" in result["msg"]

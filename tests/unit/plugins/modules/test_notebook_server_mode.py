@@ -6,18 +6,23 @@
 from __future__ import annotations
 
 from ansible_collections.gisadmin.notebook_server.plugins.modules import notebook_server_mode
-from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.maintenance_fake_server import (
+from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.fake_notebook_server import (
     SITE,
     TIMEOUT_AFTER,
     TIMEOUT_BEFORE,
-    TOKEN,
+    GIVEN_TOKEN,
     FakeNotebookServer,
+    serve,
 )
-from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.modules.maintenance_module_runner import run_module
+from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.modules.module_runner import run_module
+
+
+CONNECTION = {"url": SITE + "/admin/", "token": GIVEN_TOKEN}
 
 
 def run(monkeypatch, server, check_mode=False, diff=False, **args):
-    return run_module(monkeypatch, notebook_server_mode, server, args, check_mode=check_mode, diff=diff)
+    serve(monkeypatch, server)
+    return run_module(monkeypatch, notebook_server_mode, dict(CONNECTION, **args), check_mode=check_mode, diff=diff)
 
 
 def test_without_mode_only_reads(monkeypatch):
@@ -90,7 +95,7 @@ def test_permission_denied_fails_with_a_clear_message(monkeypatch):
     result = run(monkeypatch, FakeNotebookServer(admin=False), mode="READ_ONLY")
     assert result["failed"] is True
     assert "permission denied" in result["msg"]
-    assert TOKEN not in str(result)
+    assert GIVEN_TOKEN not in str(result)
 
 
 def test_unknown_outcome_twice_fails_without_a_third_write(monkeypatch):
@@ -104,14 +109,13 @@ def test_unknown_outcome_twice_fails_without_a_third_write(monkeypatch):
 
 def test_a_mode_the_server_does_not_keep_is_an_error(monkeypatch):
     server = FakeNotebookServer(mode="EDITABLE")
-    original = server._answer
 
-    def stubborn(method, parts, fields):
-        answer = original(method, parts, fields)
+    def stubborn(call):
+        answer = server.answer(call)
         server.mode = "EDITABLE"
         return answer
 
-    server._answer = stubborn
+    server.script("admin/mode/update", stubborn)
     result = run(monkeypatch, server, mode="READ_ONLY")
     assert result["failed"] is True
     assert "still EDITABLE" in result["msg"]

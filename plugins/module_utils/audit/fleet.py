@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to gisadmin.notebook_server
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Ask many Notebook Servers for their jobs at once; a server that fails becomes an entry with its error, never an abort."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import ServerAudit, ServerJobs
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import NotebookServerError, cause
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import CONNECTION_OPTION_NAMES
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.secrets import public_url, redact
+
+SECRET_KEYS = ("password", "token")
+DEFAULT_MAX_WORKERS = 16
+
+ReadJobs = Callable[[Dict[str, Any]], ServerJobs]
+
+
+@dataclass(frozen=True)
+class AuditTarget:
+    """One server to audit: the name it has in the report and its connection options (secrets included)."""
+
+    name: str
+    connection: Dict[str, Any] = field(repr=False)
+    # Set when the options alone show the server cannot be asked (no URL, no credentials).
+    setup_error: Optional[str] = None
+
+    @property
+    def secrets(self) -> Tuple[str, ...]:
+        return tuple(str(self.connection[key]) for key in SECRET_KEYS if self.connection.get(key))
+
+
+def build_targets(servers: Sequence[Dict[str, Any]], defaults: Dict[str, Any]) -> List[AuditTarget]:
+    """Merge each server's connection options over the defaults (the task's own connection options).
+
+    A server without a URL or credentials is still a target, with a ``setup_error``: one badly configured
+    inventory host must not stop the audit of the others.
+    """
+    targets: List[AuditTarget] = []
+    seen: Dict[str, int] = {}
+    for index, server in enumerate(servers):
+        connection = dict(defaults)
+        connection.update({key: value for key, value in server.items() if key in CONNECTION_OPTION_NAMES and value is not None})
+        name = str(server.get("name") or public_url(connection.get("url")) or "server %d" % (index + 1))
+        setup_error = None
+        if not connection.get("url"):
+            setup_error = "no url is set for this server"
+        elif not (connection.get("token") or (connection.get("username") and connection.get("password"))):
+            setup_error = "no credentials are set for this server: a token, or a username and a password"
+        # Two servers with one name would merge in the report; number the later ones.
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            name = "%s (%d)" % (name, seen[name])
+        targets.append(AuditTarget(name=name, connection=connection, setup_error=setup_error))
+    return targets
+
+
+def audit_one(target: AuditTarget, read_jobs: ReadJobs) -> ServerAudit:
+    """Read one server; any exception becomes an unreachable entry whose message holds no secret."""
+    started = time.monotonic()
+    url = public_url(target.connection.get("url"))
+    if target.setup_error:
+        return ServerAudit(name=target.name, url=url, reachable=False, error=target.setup_error, elapsed_seconds=0.0)
+    try:
+        listing = read_jobs(target.connection)
+    except NotebookServerError as exc:
+        message = cause(exc)
+    # One broken server must not take the fleet's report down with it, whatever it raised.
+    except Exception as exc:  # pylint: disable=broad-except
+        message = "%s: %s" % (exc.__class__.__name__, cause(exc))
+    else:
+        return ServerAudit(name=target.name, url=url, reachable=True, jobs=listing.jobs,
+                           reported_total=listing.reported_total, elapsed_seconds=time.monotonic() - started)
+    return ServerAudit(name=target.name, url=url, reachable=False, error=redact(message, target.secrets),
+                       elapsed_seconds=time.monotonic() - started)
+
+
+def audit_fleet(targets: Sequence[AuditTarget], read_jobs: ReadJobs, max_workers: int = DEFAULT_MAX_WORKERS) -> List[ServerAudit]:
+    """Audit every target concurrently with ``read_jobs``; the result is in the order of ``targets``.
+
+    The wall time is about that of the slowest server when ``max_workers`` >= the number of servers.
+    """
+    if not targets:
+        return []
+    workers = max(1, min(int(max_workers), len(targets)))
+    if workers == 1:
+        return [audit_one(target, read_jobs) for target in targets]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook-server-audit") as pool:
+        return list(pool.map(lambda target: audit_one(target, read_jobs), targets))

@@ -1,0 +1,53 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to gisadmin.notebook_server
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Read one server's jobs for an audit with the shared client, and classify each job the way the core does."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, Optional
+
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import (
+    OUTCOME_ACTIVE,
+    OUTCOME_CANCELLED,
+    OUTCOME_COMPLETED,
+    OUTCOME_FAILED,
+    AuditJob,
+    ServerJobs,
+)
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import OptionAdapter, open_client_from
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.listing import list_jobs
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.model import JobFacts, classify
+
+
+def outcome_of(facts: JobFacts) -> str:
+    """``active`` (SUBMITTED, PROCESSING, anything not known to be final), or how the job ended."""
+    if facts.active:
+        return OUTCOME_ACTIVE
+    status = facts.status.upper()
+    # A cancel shows as customAttributes.isCancelled on a FAILED (or COMPLETED) job; some servers say CANCELLED.
+    if facts.cancelled or "CANCEL" in status:
+        return OUTCOME_CANCELLED
+    if status == "COMPLETED":
+        return OUTCOME_COMPLETED
+    return OUTCOME_FAILED
+
+
+def audit_job(record: Dict[str, Any], now_ms: int, stuck_after_seconds: Optional[float]) -> AuditJob:
+    facts = classify(record, now_ms, stuck_after_seconds)
+    return AuditJob(job_id=facts.job_id, job_type=facts.job_type, owner=facts.owner, status=facts.status,
+                    outcome=outcome_of(facts), start_ms=facts.start_ms, end_ms=facts.end_ms, stuck=facts.stuck,
+                    age_seconds=facts.age_seconds)
+
+
+def read_server_jobs(connection: Dict[str, Any], stuck_after_seconds: Optional[float],
+                     on_retry: Optional[Callable[[str], None]] = None) -> ServerJobs:
+    """Every job of one server (at most two requests, one token), classified on that server's clock.
+
+    Raises the core's ``NotebookServerError`` subclasses, whose messages never hold a secret.
+    """
+    with open_client_from(OptionAdapter.from_dict(connection), on_retry=on_retry) as client:
+        listing = list_jobs(client)
+        now_ms = client.now_ms()
+    jobs = tuple(audit_job(record, now_ms, stuck_after_seconds) for record in listing.records if isinstance(record, dict))
+    return ServerJobs(jobs=jobs, reported_total=listing.total)

@@ -1,0 +1,116 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to gisadmin.notebook_server
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The audit task of a fleet: options in, servers read concurrently, report built, files written, result out."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional
+
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.files import (
+    render_report_files,
+    write_report_files,
+)
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.fleet import (
+    DEFAULT_MAX_WORKERS,
+    audit_fleet,
+    build_targets,
+)
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.markdown import markdown_summary
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.reader import read_server_jobs
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import AuditWindow, build_report
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import OptionError
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import (
+    CONNECTION_ARGSPEC,
+    CONNECTION_OPTION_NAMES,
+    OptionAdapter,
+)
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.times import parse_duration, parse_time
+
+
+def _argument_spec() -> Dict[str, Dict[str, Any]]:
+    # The shared connection options are every server's defaults, so none of them is required at the top,
+    # and each server may set any of them (without the defaults and environment fallbacks of the top level).
+    top = {name: dict(spec) for name, spec in CONNECTION_ARGSPEC.items()}
+    top["url"].pop("required", None)
+    per_server: Dict[str, Dict[str, Any]] = {"name": {"type": "str"}}
+    for name, spec in CONNECTION_ARGSPEC.items():
+        per_server[name] = {key: value for key, value in spec.items() if key in ("type", "no_log", "choices")}
+    top.update({
+        "servers": {"type": "list", "elements": "dict", "required": True, "options": per_server},
+        "since": {"type": "str", "default": "-24h"},
+        "stuck_after": {"type": "str", "default": "2h"},
+        "report_dir": {"type": "path"},
+        "max_workers": {"type": "int", "default": DEFAULT_MAX_WORKERS},
+    })
+    return top
+
+
+ARGUMENT_SPEC = _argument_spec()
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    """The audit's own options, in milliseconds and seconds."""
+
+    since: str
+    window_start_ms: int
+    now_ms: int
+    stuck_after_seconds: float
+    max_workers: int
+    report_dir: Optional[str]
+
+
+def settings_from_options(options: OptionAdapter, now_ms: Optional[int] = None) -> AuditSettings:
+    """The audit's settings from its options; ``OptionError`` names a bad option."""
+    now = int(time.time() * 1000) if now_ms is None else now_ms
+    since = str(options.get("since") or "-24h").strip()
+    start_ms = parse_time(since, now, option="since")
+    if start_ms > now:
+        raise OptionError("since: %s is in the future; use a time in the past such as -24h" % since)
+    stuck_after = parse_duration(options.get("stuck_after") or "2h", option="stuck_after")
+    if stuck_after <= 0:
+        raise OptionError("stuck_after must be a positive duration such as 2h")
+    max_workers = int(options.get("max_workers", DEFAULT_MAX_WORKERS))
+    if max_workers < 1:
+        raise OptionError("max_workers must be at least 1")
+    return AuditSettings(since=since, window_start_ms=start_ms, now_ms=now, stuck_after_seconds=stuck_after,
+                         max_workers=max_workers, report_dir=options.get("report_dir") or None)
+
+
+def run(options: OptionAdapter, check_mode: bool, warn: Callable[[str], None]) -> Dict[str, Any]:
+    """Audit the fleet and return the task result (every documented key, ``changed`` included).
+
+    Servers are read in check mode too (a read changes nothing); only the report files are not written.
+    """
+    settings = settings_from_options(options)
+    defaults = {key: options.get(key) for key in CONNECTION_OPTION_NAMES}
+    targets = build_targets(options.get("servers") or [], defaults)
+    retries: List[str] = []  # collected from the worker threads, given to warn from this one
+    servers = audit_fleet(
+        targets,
+        lambda connection: read_server_jobs(connection, settings.stuck_after_seconds, on_retry=retries.append),
+        max_workers=settings.max_workers,
+    )
+    for message in retries:
+        warn(message)
+    window = AuditWindow(since=settings.since, start_ms=settings.window_start_ms, end_ms=settings.now_ms)
+    report = build_report(servers, window, settings.stuck_after_seconds)
+    report_files: Dict[str, str] = {}
+    changed_files: List[str] = []
+    if settings.report_dir:
+        contents = render_report_files(report, servers, window)
+        try:
+            report_files, changed_files = write_report_files(settings.report_dir, contents, check_mode=check_mode)
+        except OSError as exc:
+            raise OptionError("report_dir: could not write the report files: %s" % exc) from None
+    result: Dict[str, Any] = dict(report)
+    result.update({
+        "changed": bool(changed_files),
+        "report_files": report_files,
+        "changed_files": changed_files,
+        "markdown": markdown_summary(report, report_files),
+    })
+    return result

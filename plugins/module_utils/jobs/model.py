@@ -1,0 +1,196 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to gisadmin.notebook_server
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What a job record means: active or finished, stuck or not, how old; computed fields; the summary of a list.
+
+The server's records are kept as they came (no copy, no re-serialisation); computed fields are added
+in snake_case and never replace a field the server sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List, NamedTuple, Optional
+
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.times import iso_from_epoch_ms
+
+ACTIVE_STATUSES = frozenset(("SUBMITTED", "PROCESSING"))
+FINISHED_STATUSES = frozenset(("COMPLETED", "FAILED", "CANCELLED", "CANCELED"))
+# Esri's own client treats any status naming a cancel, a failure or an error as final.
+_FINAL_MARKERS = ("CANCEL", "FAIL", "ERROR")
+NO_STATUS = "UNKNOWN"
+COMPUTED_FIELDS = ("active", "stuck", "cancelled", "age_seconds", "duration_seconds", "start_time_iso",
+                   "end_time_iso")
+_COMPUTED_FIELD_SET = frozenset(COMPUTED_FIELDS)
+
+
+def status_is_active(status: Any) -> bool:
+    """Active = SUBMITTED, PROCESSING and anything not known to be final (a missing or new status is real work)."""
+    if not isinstance(status, str) or not status:
+        return True
+    known = _ACTIVE_BY_STATUS.get(status)
+    if known is None:
+        upper = status.upper()
+        if upper in ACTIVE_STATUSES:
+            known = True
+        elif upper in FINISHED_STATUSES:
+            known = False
+        else:
+            known = not any(marker in upper for marker in _FINAL_MARKERS)
+        if len(_ACTIVE_BY_STATUS) < 1024:  # statuses are few; the bound only guards against a hostile server
+            _ACTIVE_BY_STATUS[status] = known
+    return known
+
+
+_ACTIVE_BY_STATUS: Dict[str, bool] = {}
+
+
+def epoch_ms(value: Any) -> Optional[int]:
+    """An epoch-ms field as an int (servers send numbers, sometimes numeric strings); None if absent or unreadable."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def is_cancelled(record: Dict[str, Any]) -> bool:
+    """True when a cancel is recorded (``customAttributes.isCancelled``): the only way a server shows one."""
+    attributes = record.get("customAttributes")
+    return attributes.get("isCancelled") is True if isinstance(attributes, dict) else False
+
+
+def is_finished(record: Dict[str, Any]) -> bool:
+    """True for a job that will not run any more: the opposite of active, by the rule ``classify`` applies."""
+    return not classify(record, 0, None).active
+
+
+class JobFacts(NamedTuple):
+    """What the core reasons with, read once per record. ``record`` is the server's dict itself."""
+
+    record: Dict[str, Any]
+    job_id: str
+    job_type: str
+    owner: str
+    status: str  # as sent, or UNKNOWN
+    active: bool  # status active and not cancelled
+    stuck: bool
+    cancelled: bool
+    start_ms: Optional[int]
+    end_ms: Optional[int]
+    age_seconds: Optional[float]
+
+
+def classify(record: Dict[str, Any], now_ms: int, stuck_after_seconds: Optional[float]) -> JobFacts:
+    """The facts of one record (no copy of it). Kept lean: it runs once per job, 100,000 times for a big site."""
+    get = record.get
+    status = get("status")
+    active = status_is_active(status)
+    start_ms = get("startTime")
+    if start_ms.__class__ is not int:  # the common case, an int from JSON, skips the conversion (bool is excluded)
+        start_ms = epoch_ms(start_ms)
+    end_ms = get("endTime")
+    if end_ms is not None and end_ms.__class__ is not int:
+        end_ms = epoch_ms(end_ms)
+    age = (now_ms - start_ms) / 1000.0 if start_ms is not None else None
+    cancelled = is_cancelled(record)
+    if cancelled:
+        active = False  # a cancel shows only as isCancelled; the status may not have caught up yet
+    stuck = active and stuck_after_seconds is not None and age is not None and age >= stuck_after_seconds
+    return JobFacts(
+        record, str(get("jobId") or ""), str(get("type") or ""), str(get("username") or ""),
+        status if isinstance(status, str) and status else NO_STATUS, active, stuck, cancelled, start_ms,
+        end_ms, age,
+    )
+
+
+def computed_fields(job: Any) -> Dict[str, Any]:
+    """The computed fields of a job (``COMPUTED_FIELDS``), from anything with the attributes of ``JobFacts``."""
+    start_ms, end_ms = job.start_ms, job.end_ms
+    if end_ms is not None and start_ms is not None:
+        duration = (end_ms - start_ms) / 1000.0
+    elif job.active:
+        duration = job.age_seconds
+    else:
+        duration = None
+    return {
+        "active": job.active,
+        "stuck": job.stuck,
+        "cancelled": job.cancelled,
+        "age_seconds": job.age_seconds,
+        "duration_seconds": duration,
+        "start_time_iso": iso_from_epoch_ms(start_ms),
+        "end_time_iso": iso_from_epoch_ms(end_ms),
+    }
+
+
+def annotate(facts: JobFacts) -> Dict[str, Any]:
+    """Add the computed fields to the record in place (never over a server field) and return it."""
+    record = facts.record
+    computed = computed_fields(facts)
+    if _COMPUTED_FIELD_SET.isdisjoint(record):
+        record.update(computed)
+    else:  # a server that sends one of our names keeps its value
+        for key, value in computed.items():
+            record.setdefault(key, value)
+    return record
+
+
+def job_brief(job: Any) -> Dict[str, Any]:
+    """A job where an output names one (oldest active, blocking, stuck, failed): the server's own field names
+    for what the server sent, then the computed fields, the same keys in every module, fact and report.
+    """
+    brief = {
+        "jobId": job.job_id,
+        "type": job.job_type,
+        "status": job.status,
+        "username": job.owner,
+        "startTime": job.start_ms,
+        "endTime": job.end_ms,
+    }
+    brief.update(computed_fields(job))
+    return brief
+
+
+def _count(counts: Dict[str, int], key: str) -> None:
+    counts[key] = counts.get(key, 0) + 1
+
+
+def summarize(matched: Iterable[JobFacts]) -> Dict[str, Any]:
+    """Counts by status, type and owner; active count; the oldest active job; stuck job ids; ``idle``."""
+    by_status: Dict[str, int] = {}
+    by_type: Dict[str, int] = {}
+    by_owner: Dict[str, int] = {}
+    active_by_owner: Dict[str, int] = {}
+    stuck_ids: List[str] = []
+    count = active = 0
+    oldest: Optional[JobFacts] = None
+    for facts in matched:
+        count += 1
+        _count(by_status, facts.status)
+        _count(by_type, facts.job_type or NO_STATUS)
+        _count(by_owner, facts.owner or NO_STATUS)
+        if facts.active:
+            active += 1
+            _count(active_by_owner, facts.owner or NO_STATUS)
+            if facts.stuck:
+                stuck_ids.append(facts.job_id)
+            if facts.start_ms is not None and (oldest is None or oldest.start_ms is None
+                                               or facts.start_ms < oldest.start_ms):
+                oldest = facts
+            elif oldest is None:
+                oldest = facts
+    return {
+        "count": count,
+        "active": active,
+        "idle": active == 0,
+        "stuck": len(stuck_ids),
+        "stuck_job_ids": stuck_ids,
+        "by_status": by_status,
+        "by_type": by_type,
+        "by_owner": by_owner,
+        "active_by_owner": active_by_owner,
+        "oldest_active": job_brief(oldest) if oldest is not None else None,
+    }

@@ -1,0 +1,70 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to gisadmin.notebook_server
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The jobs_info task, from options to result: what the notebook_server_jobs_info module and the lookup call."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Dict, Iterable, List
+
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import (
+    CONNECTION_ARGSPEC,
+    OptionAdapter,
+    connection_settings,
+    open_client,
+)
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.listing import JobListing, get_jobs, list_jobs
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.model import (
+    JobFacts,
+    annotate,
+    classify,
+    summarize,
+)
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.query import JOBS_QUERY_ARGSPEC, JobsQuery
+
+ARGUMENT_SPEC = dict(CONNECTION_ARGSPEC, **JOBS_QUERY_ARGSPEC)
+
+
+def select(records: Iterable[Any], query: JobsQuery, now_ms: int) -> List[JobFacts]:
+    """The facts of the matching records, in server order, each record annotated in place: one pass, no copies."""
+    stuck_after = query.stuck_after_seconds
+    matches = query.matches
+    matched: List[JobFacts] = []
+    append = matched.append
+    for record in records:
+        if isinstance(record, dict):
+            facts = classify(record, now_ms, stuck_after)
+            if matches(facts):
+                annotate(facts)
+                append(facts)
+    return matched
+
+
+def jobs_info(client: Any, listing: JobListing, query: JobsQuery, now_ms: int) -> Dict[str, Any]:
+    """``server``, ``jobs``, ``total``, ``complete``, ``summary`` (+ ``missing_job_ids``, ``query_result``)."""
+    matched = select(listing.records, query, now_ms)
+    result: Dict[str, Any] = {
+        "server": client.server,
+        "jobs": [facts.record for facts in matched],
+        "total": listing.total,
+        "complete": listing.complete,
+        "summary": summarize(matched),
+    }
+    if query.job_ids:
+        result["missing_job_ids"] = listing.missing_job_ids
+    if query.compiled_query is not None:
+        result["query_result"] = query.evaluate(result)
+    return result
+
+
+def run(options: OptionAdapter, check_mode: bool = False, warn: Callable[[str], None] = lambda message: None) -> Dict[str, Any]:
+    """Validate every option first, then read. A read changes nothing, so check mode reads the same way."""
+    del check_mode
+    settings = connection_settings(options)
+    query = JobsQuery.from_options(options.get, int(time.time() * 1000))
+    with open_client(settings, on_retry=warn) as client:
+        listing = get_jobs(client, query.job_ids) if query.job_ids else list_jobs(client, query.num)
+        # Ages and relative times (started_after: -2h) on the server's clock, like its start times.
+        now_ms = client.now_ms()
+        return jobs_info(client, listing, JobsQuery.from_options(options.get, now_ms), now_ms)

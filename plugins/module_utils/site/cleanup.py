@@ -1,0 +1,56 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to gisadmin.notebook_server
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Removing finished jobs (``system/jobs/deleteAll``, 10.9), and knowing which ones went."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, FrozenSet, List, Set
+
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import (
+    NotFoundError,
+    UnsupportedOperationError,
+)
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.listing import get_jobs, list_jobs
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.model import is_finished
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.site.writes import write_then_confirm
+
+DELETE_ALL_PATH = "system/jobs/deleteAll"
+DELETE_ALL_ADDED_IN = "10.9"
+
+
+def _job_ids(records: List[Dict[str, Any]]) -> Set[str]:
+    return {str(record.get("jobId")) for record in records if record.get("jobId")}
+
+
+def finished_job_ids(client: Any) -> FrozenSet[str]:
+    """The ids of every finished job the account can see, from the core's complete detailed listing."""
+    return frozenset(_job_ids([record for record in list_jobs(client).records if is_finished(record)]))
+
+
+def _gone(client: Any, job_ids: FrozenSet[str]) -> Set[str]:
+    """Which of ``job_ids`` the server no longer has, from a complete listing (or, if it was cut short, one read each)."""
+    listing = list_jobs(client)
+    unseen = set(job_ids) - _job_ids(listing.records)
+    if listing.complete or not unseen:
+        return unseen
+    return set(get_jobs(client, sorted(unseen)).missing_job_ids)
+
+
+def delete_finished_jobs(client: Any) -> FrozenSet[str]:
+    """Remove every finished job (``deleteAll``); the ids of the jobs finished before the call that are gone after it.
+
+    The write is sent even when no finished job is visible: an account that may not delete gets the
+    server's refusal, not a silent nothing.
+    """
+    before = finished_job_ids(client)
+    try:
+        write_then_confirm(
+            lambda: client.post_json(DELETE_ALL_PATH, {}, idempotent=False),
+            lambda: _gone(client, before) == set(before),
+        )
+    except NotFoundError as exc:
+        raise UnsupportedOperationError(
+            "this Notebook Server does not support removing finished jobs (deleteAll, added in %s): it answered "
+            "'not found' for admin/%s" % (DELETE_ALL_ADDED_IN, DELETE_ALL_PATH), exc.server, exc.status, exc.code) from None
+    return frozenset(_gone(client, before)) if before else frozenset()

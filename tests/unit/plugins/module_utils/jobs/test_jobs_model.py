@@ -1,0 +1,132 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to gisadmin.notebook_server
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Status classification, computed fields that never shadow the server's, and the summary."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.model import (
+    annotate,
+    classify,
+    epoch_ms,
+    job_brief,
+    status_is_active,
+    summarize,
+)
+from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.fake_notebook_server import (
+    HOUR_MS,
+    NOW_MS,
+    job,
+)
+
+
+@pytest.mark.parametrize("status, active", [
+    ("SUBMITTED", True), ("PROCESSING", True), ("processing", True), ("COMPLETED", False), ("FAILED", False),
+    ("CANCELLED", False), ("cancelled", False), ("esriJobFailed", False), ("ERROR", False), ("TIMED_OUT_ERROR", False),
+    ("WAITING", True), ("EXECUTING", True), ("", True), (None, True), (42, True),
+])
+def test_active_means_submitted_processing_and_anything_unknown(status, active):
+    assert status_is_active(status) is active
+
+
+@pytest.mark.parametrize("value, expected", [(5, 5), ("1714550400000", 1714550400000), (1.5e12, 1500000000000),
+                                             (None, None), (True, None), ("soon", None), ({}, None)])
+def test_epoch_ms(value, expected):
+    assert epoch_ms(value) == expected
+
+
+def test_classify_reads_the_record_without_copying_it():
+    record = job("j1", start_ms=NOW_MS - 3 * HOUR_MS)
+    facts = classify(record, NOW_MS, 2 * 3600.0)
+    assert facts.record is record
+    assert (facts.job_id, facts.job_type, facts.owner, facts.status) == ("j1", "executeNotebook", "alice", "PROCESSING")
+    assert facts.active and facts.stuck and not facts.cancelled
+    assert facts.age_seconds == 3 * 3600.0
+
+
+def test_not_stuck_below_the_threshold_or_when_finished_or_without_threshold():
+    assert not classify(job("j1", start_ms=NOW_MS - HOUR_MS), NOW_MS, 7200.0).stuck
+    assert not classify(job("j2", "COMPLETED", start_ms=NOW_MS - 5 * HOUR_MS), NOW_MS, 7200.0).stuck
+    assert not classify(job("j3", start_ms=NOW_MS - 5 * HOUR_MS), NOW_MS, None).stuck
+
+
+def test_a_cancelled_job_is_finished_even_if_its_status_lags():
+    facts = classify(job("j1", "PROCESSING", cancelled=True), NOW_MS, 60.0)
+    assert facts.cancelled and not facts.active and not facts.stuck
+
+
+def test_missing_fields_are_tolerated():
+    facts = classify({"jobId": "j1"}, NOW_MS, 60.0)
+    assert facts.status == "UNKNOWN" and facts.active and facts.age_seconds is None and not facts.stuck
+    record = annotate(facts)
+    assert record["start_time_iso"] is None and record["duration_seconds"] is None
+
+
+def test_annotate_adds_computed_fields_in_place():
+    record = job("j1", "COMPLETED", start_ms=NOW_MS - HOUR_MS, end_ms=NOW_MS - HOUR_MS + 90500)
+    annotated = annotate(classify(record, NOW_MS, None))
+    assert annotated is record
+    assert record["active"] is False and record["stuck"] is False and record["cancelled"] is False
+    assert record["age_seconds"] == 3600.0
+    assert record["duration_seconds"] == 90.5
+    assert record["start_time_iso"] == "2024-05-01T07:00:00Z"
+    assert record["end_time_iso"] == "2024-05-01T07:01:30Z"
+    assert record["status"] == "COMPLETED" and record["startTime"] == NOW_MS - HOUR_MS
+
+
+def test_active_job_duration_is_its_age():
+    record = annotate(classify(job("j1", start_ms=NOW_MS - 1500), NOW_MS, None))
+    assert record["duration_seconds"] == 1.5 and record["end_time_iso"] is None
+
+
+def test_computed_fields_never_shadow_server_fields():
+    record = job("j1", active="server-value", stuck_time=3)
+    annotate(classify(record, NOW_MS, None))
+    assert record["active"] == "server-value"
+    assert record["stuck"] is False and record["stuck_time"] == 3
+
+
+def test_summary():
+    records = [
+        job("j1", "PROCESSING", username="alice", start_ms=NOW_MS - 3 * HOUR_MS),
+        job("j2", "SUBMITTED", job_type="openNotebook", username="bob", start_ms=NOW_MS - HOUR_MS),
+        job("j3", "COMPLETED", username="alice", start_ms=NOW_MS - 5 * HOUR_MS, end_ms=NOW_MS - 4 * HOUR_MS),
+        job("j4", "FAILED", username="carol", start_ms=NOW_MS - 6 * HOUR_MS, end_ms=NOW_MS - 6 * HOUR_MS + 5),
+        job("j5", "PROCESSING", username="alice", start_ms=NOW_MS - 4 * HOUR_MS),
+    ]
+    summary = summarize(classify(r, NOW_MS, 2 * 3600.0) for r in records)
+    assert summary["count"] == 5 and summary["active"] == 3 and summary["idle"] is False
+    assert summary["by_status"] == {"PROCESSING": 2, "SUBMITTED": 1, "COMPLETED": 1, "FAILED": 1}
+    assert summary["by_type"] == {"executeNotebook": 4, "openNotebook": 1}
+    assert summary["by_owner"] == {"alice": 3, "bob": 1, "carol": 1}
+    assert summary["active_by_owner"] == {"alice": 2, "bob": 1}
+    assert summary["stuck_job_ids"] == ["j1", "j5"] and summary["stuck"] == 2
+    oldest = summary["oldest_active"]
+    assert oldest == {
+        "jobId": "j5", "type": "executeNotebook", "status": "PROCESSING", "username": "alice",
+        "startTime": NOW_MS - 4 * HOUR_MS, "endTime": None, "active": True, "stuck": True, "cancelled": False,
+        "age_seconds": 4 * 3600.0, "duration_seconds": 4 * 3600.0, "start_time_iso": "2024-05-01T04:00:00Z",
+        "end_time_iso": None,
+    }
+
+
+def test_summary_of_nothing_is_idle():
+    summary = summarize([])
+    assert summary["idle"] is True and summary["oldest_active"] is None and summary["count"] == 0
+
+
+def test_summary_with_only_finished_jobs_is_idle():
+    summary = summarize([classify(job("j1", "COMPLETED"), NOW_MS, None)])
+    assert summary["idle"] is True and summary["active"] == 0 and summary["oldest_active"] is None
+
+
+def test_a_brief_job_has_the_keys_of_an_annotated_record():
+    """One vocabulary: every key of a brief job is a key of the full record jobs_info returns."""
+    record = job("j1", "COMPLETED", start_ms=NOW_MS - HOUR_MS, end_ms=NOW_MS - 60000)
+    facts = classify(record, NOW_MS, None)
+    brief = job_brief(facts)
+    annotated = annotate(facts)
+    assert set(brief) <= set(annotated)
+    assert {key: annotated[key] for key in brief} == brief
