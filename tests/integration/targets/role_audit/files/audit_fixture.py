@@ -161,7 +161,7 @@ def _check_json(report, states):
             check(entry[key] == expected[key], "%s %s: report %s, emulator %s" % (host, key, entry[key], expected[key]))
         by_owner = {owner: counts["jobs"] for owner, counts in entry["by_owner"].items()}
         check(by_owner == expected["by_owner"], "%s by_owner: report %s, emulator %s" % (host, by_owner, expected["by_owner"]))
-        oldest = entry["oldest_active"]["id"] if entry["oldest_active"] else None
+        oldest = entry["oldest_active"]["jobId"] if entry["oldest_active"] else None
         check(oldest == expected["oldest_active"], "%s oldest active job: %s vs %s" % (host, oldest, expected["oldest_active"]))
     busy = expected_all["nb-busy"][0]
     check((busy["active"], busy["stuck"], busy["failed"], busy["cancelled"]) == (3, 2, 2, 1),
@@ -187,7 +187,7 @@ def _check_csvs(directory, report, expected_all):
     with open(os.path.join(directory, "jobs.csv"), newline="", encoding="utf-8") as handle:
         jobs = list(csv.DictReader(handle))
     for host, (_expected, job_ids) in expected_all.items():
-        listed = {row["job_id"] for row in jobs if row["server"] == host}
+        listed = {row["jobId"] for row in jobs if row["server"] == host}
         check(listed == job_ids, "jobs.csv has every job of %s and no other" % host)
     check(len(jobs) == sum(len(ids) for _expected, ids in expected_all.values()), "jobs.csv has one row per job")
     with open(os.path.join(directory, "servers.csv"), newline="", encoding="utf-8") as handle:
@@ -246,7 +246,7 @@ def check_report(work):
           % sorted(os.listdir(directory)))
     with open(os.path.join(directory, "report.json"), encoding="utf-8") as handle:
         report = json.load(handle)
-    check(report["schema_version"] == "1.0", "schema version 1.0")
+    check(report["schema_version"] == "2.0", "schema version 2.0")
     states = {name: _state(work, name) for name in EMULATORS}
     expected_all = _check_json(report, states)
     _check_csvs(directory, report, expected_all)
