@@ -1,10 +1,12 @@
 # Entry points for people and CI. `make demo` and `make test` set up everything
-# they need (a .venv with the toolchain) on a machine with Python 3.11, pip,
-# git and make.
+# they need in .venv on a machine with Python 3.11, pip, git and make: the demo
+# only ansible-core and the runtime (requirements-demo.txt), the tests the whole
+# toolchain on top of it (requirements-dev.txt, shellcheck and Chromium).
 
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
+DEMO_STAMP := $(VENV)/.installed-demo
 STAMP := $(VENV)/.installed
 IN_TREE := scripts/in_collection_tree.sh
 SANITY_PYTHON ?= 3.11
@@ -16,7 +18,7 @@ export ANSIBLE_NOCOLOR := 1
         changelog-lint build-check ee-check matrix matrix-older clean bench
 
 help:
-	@echo "make demo   - start the bundled emulator and run the example playbooks against it"
+	@echo "make demo   - start the bundled emulator and run the example playbooks against it (installs the runtime only)"
 	@echo "make test   - every check: sanity, units, emulator tests, integration, lint, docs, changelog, build,"
 	@echo "              execution environment, and units + integration on ansible-core 2.16-2.18"
 	@echo "make sanity | units | emulator-tests | integration | lint | docs-lint | changelog-lint | build-check | ee-check"
@@ -25,15 +27,20 @@ $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; run: make PYTHON=python3 ..." >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
+$(DEMO_STAMP): $(BIN)/python requirements.txt requirements-demo.txt
+	$(BIN)/python -m pip install --quiet -r requirements-demo.txt
+	touch $(DEMO_STAMP)
+
+# The full toolchain holds the demo's set, so it marks that as installed too.
+$(STAMP): $(BIN)/python requirements.txt requirements-demo.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@scripts/install_system_tools.sh
-	touch $(STAMP)
+	touch $(DEMO_STAMP) $(STAMP)
 
 venv: $(STAMP)
 
-demo: $(STAMP)
+demo: $(DEMO_STAMP)
 	scripts/demo.sh
 
 test: $(STAMP)
