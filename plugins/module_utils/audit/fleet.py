@@ -75,7 +75,8 @@ def audit_one(target: AuditTarget, read_jobs: ReadJobs) -> ServerAudit:
         message = "%s: %s" % (exc.__class__.__name__, cause(exc))
     else:
         return ServerAudit(name=target.name, url=url, reachable=True, jobs=listing.jobs,
-                           reported_total=listing.reported_total, elapsed_seconds=time.monotonic() - started)
+                           reported_total=listing.reported_total, incomplete_reason=listing.incomplete_reason,
+                           elapsed_seconds=time.monotonic() - started)
     return ServerAudit(name=target.name, url=url, reachable=False, error=redact(message, target.secrets),
                        elapsed_seconds=time.monotonic() - started)
 

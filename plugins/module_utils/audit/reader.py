@@ -26,14 +26,14 @@ def outcome_of(facts: JobFacts) -> str:
         return OUTCOME_ACTIVE
     status = facts.status.upper()
     # A cancel shows as customAttributes.isCancelled on a FAILED (or COMPLETED) job; some servers say CANCELLED.
-    if facts.cancelled or "CANCEL" in status:
+    if facts.cancelled or status in ("CANCELLED", "CANCELED"):
         return OUTCOME_CANCELLED
     if status == "COMPLETED":
         return OUTCOME_COMPLETED
     return OUTCOME_FAILED
 
 
-def audit_job(record: Dict[str, Any], now_ms: int, stuck_after_seconds: Optional[float]) -> AuditJob:
+def audit_job(record: Any, now_ms: int, stuck_after_seconds: Optional[float]) -> AuditJob:
     facts = classify(record, now_ms, stuck_after_seconds)
     return AuditJob(job_id=facts.job_id, job_type=facts.job_type, owner=facts.owner, status=facts.status,
                     outcome=outcome_of(facts), start_ms=facts.start_ms, end_ms=facts.end_ms, stuck=facts.stuck,
@@ -49,5 +49,6 @@ def read_server_jobs(connection: Dict[str, Any], stuck_after_seconds: Optional[f
     with open_client_from(OptionAdapter.from_dict(connection), on_retry=on_retry) as client:
         listing = list_jobs(client)
         now_ms = client.now_ms()
-    jobs = tuple(audit_job(record, now_ms, stuck_after_seconds) for record in listing.records if isinstance(record, dict))
-    return ServerJobs(jobs=jobs, reported_total=listing.total)
+    # Items that are not records stay in: they count as active work of an unknown owner.
+    jobs = tuple(audit_job(record, now_ms, stuck_after_seconds) for record in listing.records)
+    return ServerJobs(jobs=jobs, reported_total=listing.total, incomplete_reason=listing.incomplete_reason)

@@ -67,6 +67,8 @@ class ServerJobs:
 
     jobs: Tuple[AuditJob, ...]
     reported_total: Optional[int] = None
+    # Why the list is not known to be whole (no usable total, more jobs than read, items that are not records).
+    incomplete_reason: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,9 @@ class ServerAudit:
     reachable: bool
     jobs: Tuple[AuditJob, ...] = ()
     error: Optional[str] = None
-    # The job count the server reported; more than len(jobs) means the listing is incomplete.
+    # The job count the server reported, and why the list is not known to be whole (None: it is).
     reported_total: Optional[int] = None
+    incomplete_reason: Optional[str] = None
     elapsed_seconds: float = 0.0
 
 
@@ -163,8 +166,8 @@ def _attention_reasons(server: ServerAudit, stuck: int, failed: int) -> List[Tup
         reasons.append((ATTENTION_STUCK, plural(stuck, "stuck job")))
     if failed:
         reasons.append((ATTENTION_FAILED, "%s in the window" % plural(failed, "failed job")))
-    if server.reported_total is not None and server.reported_total > len(server.jobs):
-        reasons.append((ATTENTION_INCOMPLETE, "listing incomplete: %d of %d jobs read" % (len(server.jobs), server.reported_total)))
+    if server.incomplete_reason:
+        reasons.append((ATTENTION_INCOMPLETE, "listing incomplete: %s" % server.incomplete_reason))
     return reasons
 
 
@@ -202,7 +205,7 @@ def server_entry(server: ServerAudit, window: AuditWindow) -> Dict[str, Any]:
         "elapsed_seconds": round(server.elapsed_seconds, 3),
         "jobs_listed": len(server.jobs),
         "jobs_reported": server.reported_total,
-        "complete": server.reachable and (server.reported_total is None or server.reported_total <= len(server.jobs)),
+        "complete": server.reachable and not server.incomplete_reason,
         "in_window": counts["jobs"],
         "started_in_window": started_in_window,
         "active": counts[OUTCOME_ACTIVE],

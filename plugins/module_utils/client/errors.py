@@ -24,6 +24,8 @@ class NotebookServerError(Exception):
         self.server = server
         self.status = status  # HTTP status, when there was a response
         self.code = code  # code from an Esri error envelope, when there was one
+        self.envelope = False  # True when the server itself said so, in an Esri JSON error envelope
+        self.resource: Optional[str] = None  # the admin path asked for (e.g. "system/jobs/j1"), or "generateToken"
 
     def __str__(self) -> str:
         if self.server:
@@ -54,6 +56,10 @@ class PermissionDeniedError(NotebookServerError):
 
 class NotFoundError(NotebookServerError):
     """The resource does not exist (404): a wrong site URL or Web Adaptor context, or an unknown job id."""
+
+
+class JobNotFoundError(NotFoundError):
+    """The site answered, as a site, that it does not know this job: it never existed or was cleaned up."""
 
 
 class ServerError(NotebookServerError):

@@ -32,6 +32,12 @@ import time
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
 from urllib.parse import quote, urlsplit
 
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.bodies import (
+    MAX_ANSWER_BYTES,
+    Answer,
+    AnswerTooLarge,
+    read_body,
+)
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import (
     BadResponseError,
     MissingLibraryError,
@@ -62,6 +68,8 @@ _CONNECTION_REPR = re.compile(r"^(<[^>]*>|None): ")
 _OS_ERROR = re.compile(r"Failed to (?:establish a new connection|resolve '[^']*').*?\[Errno -?\d+\] ([^)]+)")
 _SSL_SOURCE = re.compile(r"\s*\(_ssl\.c:\d+\)?")
 DEFAULT_REFERER = "ansible-gisadmin-notebook_server"
+# A whole answer must arrive within this many times ``timeout`` (which bounds each wait for data).
+ANSWER_TIME_FACTOR = 4
 USER_AGENT = "gisadmin.notebook_server (Ansible)"
 Verify = Union[bool, str]
 
@@ -91,6 +99,8 @@ def _never_sent(exc: BaseException) -> bool:
 
 
 def _describe_transport_error(exc: BaseException, timeout: float) -> str:
+    if getattr(exc, "too_slow", False):
+        return str(exc)
     if isinstance(exc, requests_exceptions.ConnectTimeout):
         return "connection failed: no connection within the timeout (%gs)" % timeout
     if isinstance(exc, requests_exceptions.Timeout):
@@ -159,12 +169,12 @@ class NotebookServerClient:
 
     def request_token(self, url: str, data: Dict[str, str]) -> Dict[str, Any]:
         """An unauthenticated form POST to a generateToken URL (server or Portal), retried like a read."""
-        response = self._send("POST", url, data=data, headers=self._base_headers(), idempotent=True, label="generateToken")
-        answer = read_answer(response.status_code, response.content, response.headers.get("Content-Type", ""),
-                             self.server, self._secrets(data.get("password")), token_request=True)
-        if not isinstance(answer, dict):
-            raise BadResponseError("the generateToken answer is not a JSON object", self.server, response.status_code)
-        return answer
+        answer = self._send("POST", url, data=data, headers=self._base_headers(), idempotent=True, label="generateToken")
+        document = read_answer(answer.status, answer.body, answer.content_type, self.server,
+                               self._secrets(data.get("password")), token_request=True, resource="generateToken")
+        if not isinstance(document, dict):
+            raise BadResponseError("the generateToken answer is not a JSON object", self.server, answer.status)
+        return document
 
     def now_ms(self) -> int:
         """Now on the server's clock (its last ``Date`` header, moved on by the time since), else on this host's.
@@ -201,7 +211,7 @@ class NotebookServerClient:
 
     def _current_token(self) -> Token:
         try:
-            return self._provider.token(self.request_token)
+            return self._provider.token(self.request_token, self.now_ms)
         except NotebookServerError as exc:
             if exc.server is None:
                 exc.server = self.server
@@ -223,11 +233,11 @@ class NotebookServerClient:
                 params = None if write else payload
             else:
                 method, data, params = "POST", dict(payload, token=token.value), None
-            response = self._send(method, url, data=data, params=params, headers=headers, idempotent=idempotent,
-                                  label=label)
+            answer = self._send(method, url, data=data, params=params, headers=headers, idempotent=idempotent,
+                                label=label)
             try:
-                return read_answer(response.status_code, response.content, response.headers.get("Content-Type", ""),
-                                   self.server, self._secrets())
+                return read_answer(answer.status, answer.body, answer.content_type, self.server, self._secrets(),
+                                   resource=path)
             except TokenRejected:
                 # A rejected token means the server did not act, so even a write may be sent once more.
                 if renewed or not self._provider.renew():
@@ -235,14 +245,20 @@ class NotebookServerClient:
                 renewed = True
 
     def _send(self, method: str, url: str, *, headers: Dict[str, str], idempotent: bool, label: str,
-              data: Optional[Mapping[str, str]] = None, params: Optional[Mapping[str, str]] = None) -> Any:
+              data: Optional[Mapping[str, str]] = None, params: Optional[Mapping[str, str]] = None) -> Answer:
         retry = 0
         while True:
             try:
                 self.requests_sent += 1
+                started = time.monotonic()
                 response = self._session.request(
                     method, url, data=data, params=params, headers=headers, timeout=self._timeout,
-                    verify=self._verify, allow_redirects=False)
+                    verify=self._verify, allow_redirects=False, stream=True)
+                answer = self._whole_answer(response, started, idempotent, method, label, retry)
+                if answer is None:
+                    retry += 1
+                    continue
+                return answer
             except requests_exceptions.SSLError as exc:
                 raise TLSError(
                     "TLS failed: %s. If the server uses a private CA, set ca_path to its CA certificate (PEM); "
@@ -265,19 +281,28 @@ class NotebookServerClient:
             except (requests_exceptions.RequestException, ValueError) as exc:
                 raise TransportError("the request to %s could not be made: %s" % (label, redact(str(exc), self._secrets())),
                                      self.server) from None
-            self._note_server_clock(response.headers.get("Date"))
-            status = response.status_code
-            if 300 <= status < 400:
-                raise BadResponseError(
-                    "HTTP %d redirect from %s to %s, not followed; set url to the site address the redirect points "
-                    "at (for example https instead of http)" % (status, label, _safe_location(response)),
-                    self.server, status)
-            if self._retry.status_is_retryable(status, idempotent) and retry < self._retry.retries:
-                retry += 1
-                self._pause(retry, response.headers.get("Retry-After"), "HTTP %d on %s %s" % (status, method, label))
-                response.close()
-                continue
-            return response
+
+    def _whole_answer(self, response: Any, started: float, idempotent: bool, method: str, label: str,
+                      retry: int) -> Optional[Answer]:
+        """The answer, read whole within the limits; None after a pause when its status says to try again."""
+        self._note_server_clock(response.headers.get("Date"))
+        status = response.status_code
+        if 300 <= status < 400:
+            response.close()
+            raise BadResponseError(
+                "HTTP %d redirect from %s to %s, not followed; set url to the site address the redirect points "
+                "at (for example https instead of http)" % (status, label, _safe_location(response)),
+                self.server, status)
+        if self._retry.status_is_retryable(status, idempotent) and retry < self._retry.retries:
+            response.close()
+            self._pause(retry + 1, response.headers.get("Retry-After"), "HTTP %d on %s %s" % (status, method, label))
+            return None
+        try:
+            return read_body(response, started, self._timeout * ANSWER_TIME_FACTOR)
+        except AnswerTooLarge:
+            raise BadResponseError(
+                "HTTP %d answer of %s is larger than %d MiB; it was not read. This is not an answer of a Notebook "
+                "Server site" % (status, label, MAX_ANSWER_BYTES // (1024 * 1024)), self.server, status) from None
 
     def _note_server_clock(self, date: Optional[str]) -> None:
         if not date:

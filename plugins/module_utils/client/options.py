@@ -25,6 +25,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.ht
     fold_verify,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.retry import RetryPolicy
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.secrets import has_control_characters
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.urls import (
     normalize_portal_url,
     normalize_site_url,
@@ -137,6 +138,11 @@ def connection_settings(options: OptionAdapter) -> ConnectionSettings:
         raise OptionError("password is required with username")
     if password and not username:
         raise OptionError("username is required with password")
+    for name, value in (("password", password), ("token", token)):
+        if value and has_control_characters(value):
+            # Never echo the value: requests would put its repr() in an error message.
+            raise OptionError("%s contains a control character (a line break or a tab?), which no server accepts; "
+                              "check how it is set, for example a vault file that ends with a newline" % name)
     if not token and not username:
         raise OptionError("no credentials: give username and password (a site administrator, or a Portal administrator "
                           "with portal_url), or token")

@@ -69,7 +69,8 @@ def envelope_error(data: Any) -> Optional[Tuple[Optional[int], str]]:
         texts = _texts(error.get("message"), error.get("details"))
         return _as_int(error.get("code")), "; ".join(dict.fromkeys(texts)) or "no message"
     status = data.get("status")
-    if isinstance(status, str) and status.lower() == "error":
+    # A job record carries its own status, which may well be ERROR: a record with a jobId is a record.
+    if isinstance(status, str) and status.lower() == "error" and "jobId" not in data:
         texts = _texts(data.get("messages"), data.get("message"))
         return _as_int(data.get("code")), "; ".join(dict.fromkeys(texts)) or "no message"
     return None
@@ -84,6 +85,11 @@ def error_for(code: Optional[int], message: str, server: str, status: int, token
         return AuthenticationError(
             "could not get a token: %s. Check username and password (and portal_url for a Portal account)" % message,
             server, status, code)
+    if token_request and code == 404:
+        return NotFoundError(
+            "could not get a token: generateToken was not found (%s). The address does not answer as a site: check "
+            "url (the site root, e.g. https://nb.example.com:11443/arcgis, or the Web Adaptor root) and portal_url"
+            % message, server, status, code)
     if code in (401, TOKEN_INVALID, TOKEN_REQUIRED):
         return AuthenticationError(
             "authentication failed (code %s): %s. Give username and password, or a valid token" % (code, message),
@@ -102,34 +108,50 @@ def error_for(code: Optional[int], message: str, server: str, status: int, token
     return ServerError("the server reported an error (code %s): %s" % (code, message), server, status, code)
 
 
-def read_answer(status: int, body: bytes, content_type: str, server: str, secrets: Iterable[str] = (),
-                token_request: bool = False) -> Any:
-    """The decoded JSON of a successful answer; raise the matching typed error otherwise."""
-    secrets = tuple(secrets)
+def _decode(body: bytes, status: int, server: str) -> Any:
+    """The JSON of a body, None when it is not JSON; a body nested too deeply to read is a bad answer, not a crash."""
+    if not body:
+        return None
     try:
-        data = json.loads(body) if body else None
+        return json.loads(body)
     except ValueError:
-        data = None
-        decoded = False
-    else:
-        decoded = data is not None
+        return None
+    except RecursionError:
+        raise BadResponseError("HTTP %d answer is JSON nested too deeply to read; it is not an answer of a Notebook "
+                               "Server" % status, server, status) from None
+
+
+def read_answer(status: int, body: bytes, content_type: str, server: str, secrets: Iterable[str] = (),
+                token_request: bool = False, resource: Optional[str] = None) -> Any:
+    """The decoded JSON of a successful answer; raise the matching typed error otherwise.
+
+    The error says which ``resource`` was asked for and whether an Esri envelope spoke (``envelope``), so a
+    caller can tell "this job is not here" from "this address is not a site".
+    """
+    secrets = tuple(secrets)
+    data = _decode(body, status, server)
+    decoded = data is not None
     found = envelope_error(data) if decoded else None
+    error: Optional[NotebookServerError] = None
     if found is not None:
         code, message = found
         return_code = code if code is not None else (status if status >= 400 else None)
-        raise error_for(return_code, redact(message, secrets), server, status, token_request)
-    if status >= 400:
-        what = "HTTP %d" % status
+        error = error_for(return_code, redact(message, secrets), server, status, token_request)
+        error.envelope = True
+    elif status >= 400:
         detail = excerpt(body, secrets)
-        raise error_for(status, "%s (%s): %s" % (what, content_type or "no content type", detail), server, status,
-                        token_request)
-    if not decoded and "json" in (content_type or "").lower():
-        raise BadResponseError(
+        error = error_for(status, "HTTP %d (%s): %s" % (status, content_type or "no content type", detail), server,
+                          status, token_request)
+    elif not decoded and "json" in (content_type or "").lower():
+        error = BadResponseError(
             "HTTP %d answer is not valid JSON (cut short or malformed): %s. The connection may have been interrupted "
             "or a proxy altered the answer; try again" % (status, excerpt(body[:80], secrets)), server, status)
-    if not decoded:
-        raise BadResponseError(
+    elif not decoded:
+        error = BadResponseError(
             "HTTP %d answer is not JSON (%s): %s. Check that url is the site root (not a login page or a proxy), "
             "e.g. https://nb.example.com:11443/arcgis" % (status, content_type or "no content type",
                                                           excerpt(body, secrets)), server, status)
+    if error is not None:
+        error.resource = resource
+        raise error
     return data

@@ -5,8 +5,9 @@
 
 from __future__ import annotations
 
+import json
 import re
-from typing import Iterable
+from typing import Iterable, Set
 
 MASK = "********"
 # user:password@ in any URL.
@@ -16,11 +17,22 @@ _SECRET_ASSIGNMENT = re.compile(
     r"""(?i)(["']?(?:token|password|access_token|passwd)["']?\s*[=:]\s*["']?)[^"'&\s,;}]+""")
 
 
+def _spellings(secret: str) -> Set[str]:
+    """The secret as written, and as repr() and JSON escape it: error texts quote values both ways."""
+    return {secret, repr(secret)[1:-1], json.dumps(secret)[1:-1]}
+
+
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """``text`` with every known secret, credentials in URLs and every ``token=``/``password:`` value masked."""
+    """``text`` with every known secret (escaped forms too), credentials in URLs and every ``token=``/``password:``
+    value masked.
+    """
+    spellings = set()
+    for secret in secrets:
+        if secret:
+            spellings |= _spellings(secret)
     # Longest first, so a secret that contains another is masked whole.
-    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-        text = text.replace(secret, MASK)
+    for spelling in sorted(spellings, key=len, reverse=True):
+        text = text.replace(spelling, MASK)
     text = _URL_USERINFO.sub(r"\1", text)
     return _SECRET_ASSIGNMENT.sub(lambda match: match.group(1) + MASK, text)
 
@@ -29,3 +41,9 @@ def public_url(url: object) -> str:
     """A URL as reports show it: no user name or password in it, no query string or fragment."""
     text = _URL_USERINFO.sub(r"\1", str(url or ""))
     return text.split("?", 1)[0].split("#", 1)[0]
+
+
+def has_control_characters(value: str) -> bool:
+    """True for a value no HTTP header or form may carry as is: a line break, a tab, any other control character."""
+    return any(ord(character) < 32 or ord(character) == 127 for character in value)
+

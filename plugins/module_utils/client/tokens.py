@@ -4,11 +4,13 @@
 """Where a client's token comes from: the server's ``admin/generateToken``, a Portal, or the user.
 
 A provider hands out one token and keeps it until the client reports a rejection (498) and calls
-``renew()``; the client then asks once more. Credentials are only ever sent in a POST body.
+``renew()``, or until the token is about to expire (a generated token is renewed a minute before its
+``expires``, measured on a monotonic clock from when it came). Credentials are only ever sent in a POST body.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional, Tuple
 
@@ -19,6 +21,8 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.er
 
 # Sends an unauthenticated form POST to an absolute URL and returns the decoded JSON (the client's request_token).
 FetchToken = Callable[[str, Dict[str, str]], Dict[str, Any]]
+# Renew this long before a generated token expires, so no request is sent with a token about to lapse.
+RENEW_BEFORE_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,8 @@ class TokenProvider:
 
     source = "none"
 
-    def token(self, fetch: FetchToken) -> Token:
+    def token(self, fetch: FetchToken, now_ms: Optional[Callable[[], int]] = None) -> Token:
+        """The token to send; ``now_ms()`` tells now on the server's clock, the clock ``expires`` is on."""
         raise NotImplementedError
 
     def renew(self) -> bool:
@@ -57,9 +62,12 @@ class CredentialsTokenProvider(TokenProvider):
         self.expiration_minutes = expiration_minutes
         self.source = source
         self._current: Optional[Token] = None
+        self._renew_at: Optional[float] = None  # monotonic time to renew the current token at
         self.tokens_generated = 0
 
-    def token(self, fetch: FetchToken) -> Token:
+    def token(self, fetch: FetchToken, now_ms: Optional[Callable[[], int]] = None) -> Token:
+        if self._renew_at is not None and time.monotonic() >= self._renew_at:
+            self._current = None
         if self._current is None:
             answer = fetch(self.token_url, {
                 "username": self.username,
@@ -71,6 +79,8 @@ class CredentialsTokenProvider(TokenProvider):
             })
             self._current = _token_from_answer(answer, self.source, self.token_url)
             self.tokens_generated += 1
+            # Read now after the answer: generateToken's own Date header tells the server's clock.
+            self._renew_at = _renew_at(self._current, now_ms() if now_ms is not None else None)
         return self._current
 
     def renew(self) -> bool:
@@ -89,7 +99,7 @@ class GivenTokenProvider(TokenProvider):
     def __init__(self, token: str) -> None:
         self._token = Token(token, None, "given")
 
-    def token(self, fetch: FetchToken) -> Token:
+    def token(self, fetch: FetchToken, now_ms: Optional[Callable[[], int]] = None) -> Token:
         return self._token
 
     def renew(self) -> bool:
@@ -111,8 +121,8 @@ class TokenThenCredentialsProvider(TokenProvider):
     def source(self) -> str:  # type: ignore[override]
         return self.credentials.source if self.using_credentials else self.given.source
 
-    def token(self, fetch: FetchToken) -> Token:
-        return self.credentials.token(fetch) if self.using_credentials else self.given.token(fetch)
+    def token(self, fetch: FetchToken, now_ms: Optional[Callable[[], int]] = None) -> Token:
+        return self.credentials.token(fetch, now_ms) if self.using_credentials else self.given.token(fetch, now_ms)
 
     def renew(self) -> bool:
         if not self.using_credentials:
@@ -130,10 +140,22 @@ def _token_from_answer(answer: Any, source: str, token_url: str) -> Token:
         raise BadResponseError("the generateToken answer at %s has no token" % token_url)
     expires = answer.get("expires")
     try:
-        expires_ms = int(expires) if expires is not None and not isinstance(expires, bool) else None
-    except (TypeError, ValueError):
-        expires_ms = None  # some servers send a string; an unreadable one only costs a proactive renewal
+        expires_ms = int(float(expires)) if expires is not None and not isinstance(expires, bool) else None
+    except (TypeError, ValueError, OverflowError):
+        expires_ms = None  # an unreadable one only costs the proactive renewal
     return Token(value, expires_ms, source)
+
+
+def _renew_at(token: Token, now_ms: Optional[int]) -> Optional[float]:
+    """When (monotonic) to renew ``token``: a minute before it expires; never for a lifetime too short to tell
+    (an unknown clock or a skewed one would otherwise renew on every request).
+    """
+    if token.expires_ms is None or now_ms is None:
+        return None
+    lifetime = (token.expires_ms - now_ms) / 1000.0
+    if lifetime <= 2 * RENEW_BEFORE_SECONDS:
+        return None
+    return time.monotonic() + lifetime - RENEW_BEFORE_SECONDS
 
 
 def server_token_url(site_root: str) -> str:

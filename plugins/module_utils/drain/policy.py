@@ -40,10 +40,10 @@ class DrainPolicy:
 
 
 def keeps_busy(job: JobFacts, scope: JobsQuery) -> bool:
-    """An active job in scope. A cancelled job is finished even if its status has not caught up:
-    the server shows a cancel only as ``customAttributes.isCancelled``.
+    """An active job in scope. A job whose cancel is only requested still runs until its status is final;
+    an item of the list that is not a record may be anyone's work, so no scope leaves it out.
     """
-    return job.active and not job.cancelled and scope.matches(job)
+    return job.active and (not isinstance(job.record, dict) or scope.matches(job))
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,7 @@ def request_from_options(options: OptionAdapter) -> DrainRequest:
         raise OptionError(str(exc)) from None
 
 
-def _mode_error(message: str) -> DrainResult:
+def _stopped(message: str) -> DrainResult:
     return DrainResult(idle=False, stopped_by=STOPPED_ERROR, waited_seconds=0.0, polls=0, failures=0,
                        last_error=message)
 
@@ -146,27 +146,31 @@ def run_drain(
                 update_site_mode(client, READ_ONLY)
                 read_only_set = True
         except NotebookServerError as exc:
-            return DrainOutcome(result=_mode_error("could not switch the site to READ_ONLY: %s" % cause(exc)),
+            return DrainOutcome(result=_stopped("could not switch the site to READ_ONLY: %s" % cause(exc)),
                                 site_mode=site_mode, read_only_set=_read_only_after_error(client, site_mode))
 
     def fetch() -> Any:
         return list_jobs(client)
 
-    if check_mode:
-        # One look: a zero timeout makes the waiter poll exactly once; nothing is cancelled.
-        look = WaitSettings(request.settings.poll_interval, 0.0, request.settings.max_consecutive_failures)
-        result = wait_until_idle(fetch, request.policy, look, on_poll=on_poll, clock=clock, sleep=sleep,
-                                 now_ms=client.now_ms)
-        if result.stopped_by == STOPPED_TIMEOUT:
-            result.stopped_by = STOPPED_CHECK_MODE
-        return DrainOutcome(
-            result=result, site_mode=site_mode, check_mode=True, wait_timeout=request.settings.timeout,
-            would_set_read_only=request.read_only and site_mode == EDITABLE,
-            would_cancel=result.stuck if request.policy.stuck_policy == "cancel" else (),
-        )
-
-    result = wait_until_idle(fetch, request.policy, request.settings, on_poll=on_poll, clock=clock, sleep=sleep,
-                             now_ms=client.now_ms, cancel_job=lambda job_id: cancel_job(client, job_id))
+    try:
+        if check_mode:
+            # One look: a zero timeout makes the waiter poll exactly once; nothing is cancelled.
+            look = WaitSettings(request.settings.poll_interval, 0.0, request.settings.max_consecutive_failures)
+            result = wait_until_idle(fetch, request.policy, look, on_poll=on_poll, clock=clock, sleep=sleep,
+                                     now_ms=client.now_ms)
+            if result.stopped_by == STOPPED_TIMEOUT:
+                result.stopped_by = STOPPED_CHECK_MODE
+            return DrainOutcome(
+                result=result, site_mode=site_mode, check_mode=True, wait_timeout=request.settings.timeout,
+                would_set_read_only=request.read_only and site_mode == EDITABLE,
+                would_cancel=result.stuck if request.policy.stuck_policy == "cancel" else (),
+            )
+        result = wait_until_idle(fetch, request.policy, request.settings, on_poll=on_poll, clock=clock, sleep=sleep,
+                                 now_ms=client.now_ms, cancel_job=lambda job_id: cancel_job(client, job_id))
+    # Whatever went wrong, the result must still say what this drain changed, so restore can undo it.
+    except Exception as exc:  # pylint: disable=broad-except
+        result = _stopped("stopped by an unexpected error (%s: %s); nothing is known about the jobs"
+                             % (exc.__class__.__name__, cause(exc)))
     return DrainOutcome(result=result, site_mode=site_mode, read_only_set=read_only_set)
 
 

@@ -5,46 +5,64 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import (
     BadResponseError,
+    JobNotFoundError,
     NotFoundError,
     OptionError,
 )
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.text import plural, shorten
 
 JOBS_PATH = "system/jobs"
-# The server returns 100 jobs unless told otherwise; ask for many at once so one request usually suffices.
-DEFAULT_NUM = 10000
+# The server returns 100 jobs unless told otherwise; ask for enough at once that one request covers real sites.
+DEFAULT_NUM = 100000
 # Asked for again with num=total, jobs started in between would be cut off; a margin keeps the second answer complete.
 SECOND_REQUEST_MARGIN = 1000
+# Never ask for more: a site with more jobs than this is read in part and said to be incomplete.
+MAX_NUM = 250000
+_SEPARATORS = str.maketrans("", "", ",_ \u00a0\u202f")
 
 
 @dataclass
 class JobListing:
-    """The server's records as they came, ``total`` as the server counted, and whether nothing is missing."""
+    """The server's records as they came, ``total`` as the server counted, and whether nothing is missing.
 
-    records: List[Dict[str, Any]]
+    ``incomplete_reason`` says why a list that should be whole is not known to be (no usable ``total``,
+    more jobs than are ever asked for, items that are not records); it is None for a list cut by ``num``.
+    """
+
+    records: List[Any]
     total: Optional[int]
     complete: bool
     requests: int = 1
     missing_job_ids: List[str] = field(default_factory=list)
+    incomplete_reason: Optional[str] = None
+
+
+def read_total(value: Any) -> Optional[int]:
+    """The job count the server sent, read leniently (``151``, ``151.0``, ``"151.0"``, ``"1,151"``); None when unusable."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        value = value.translate(_SEPARATORS)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(number) or number < 0 or number != int(number):
+        return None
+    return int(number)
 
 
 def _read_listing(answer: Any, client: Any) -> tuple:
     if not isinstance(answer, dict) or not isinstance(answer.get("asyncJobs"), list):
         raise BadResponseError("the jobs answer has no asyncJobs list; is url the Notebook Server site root?",
                                client.server)
-    total = answer.get("total")
-    if isinstance(total, bool) or not isinstance(total, (int, float, str)):
-        total = None
-    else:
-        try:
-            total = int(total)
-        except ValueError:
-            total = None
-    return answer["asyncJobs"], total
+    return answer["asyncJobs"], read_total(answer.get("total")), answer.get("total")
 
 
 def _jobs_params(num: int) -> Dict[str, Any]:
@@ -53,19 +71,30 @@ def _jobs_params(num: int) -> Dict[str, Any]:
 
 
 def list_jobs(client: Any, num: Optional[int] = None) -> JobListing:
-    """All jobs (``num`` None), or the newest ``num``; ``complete`` says whether the server has no more."""
-    asked = num if num is not None else DEFAULT_NUM
-    records, total = _read_listing(client.get_json(JOBS_PATH, _jobs_params(asked)), client)
+    """All jobs (``num`` None), or the newest ``num``; ``complete`` says whether the server has no more.
+
+    Without a usable ``total`` the list is never known to be complete: a server may cap ``num``, and
+    guessing "fewer came than were asked for" is how a busy site reads idle.
+    """
+    asked = min(num, MAX_NUM) if num is not None else DEFAULT_NUM
+    records, total, sent_total = _read_listing(client.get_json(JOBS_PATH, _jobs_params(asked)), client)
     requests = 1
-    if num is None and total is not None and total > len(records):
-        asked = total + SECOND_REQUEST_MARGIN
-        records, total = _read_listing(client.get_json(JOBS_PATH, _jobs_params(asked)), client)
+    if num is None and total is not None and total > len(records) and asked < MAX_NUM:
+        asked = min(total + SECOND_REQUEST_MARGIN, MAX_NUM)
+        records, total, sent_total = _read_listing(client.get_json(JOBS_PATH, _jobs_params(asked)), client)
         requests = 2
+    reason = None
     if total is None:
-        complete = len(records) < asked  # fewer than asked for: the server had no more
-    else:
-        complete = len(records) >= total
-    return JobListing(records, total, complete, requests)
+        reason = ("the jobs answer has no usable total (%s), so the list is not known to be complete"
+                  % ("none sent" if sent_total is None else "got %s" % shorten(repr(sent_total), 40)))
+    elif num is None and len(records) < total:
+        reason = ("the server holds %d jobs and %d came back%s" % (
+            total, len(records), "; at most %d are ever asked for" % MAX_NUM if total > MAX_NUM else ""))
+    odd = sum(1 for record in records if record.__class__ is not dict)
+    if odd:
+        reason = "%s of the list %s not a job record" % (plural(odd, "item"), "is" if odd == 1 else "are")
+    complete = reason is None and total is not None and len(records) >= total
+    return JobListing(records, total, complete, requests, incomplete_reason=reason)
 
 
 def validate_job_id(job_id: object) -> str:
@@ -83,13 +112,20 @@ def job_path(client: Any, job_id: str, operation: Optional[str] = None) -> str:
 
 
 def read_job(client: Any, job_id: str) -> Dict[str, Any]:
-    """The full record of one job; NotFoundError when the server does not know the id."""
+    """The full record of one job; ``JobNotFoundError`` only when the site itself says it does not know the id.
+
+    Any other "not found" (an HTML 404 of a mistyped Web Adaptor path, generateToken not found) means the
+    address is not a site: that stays an error, never "the job is gone".
+    """
     job_id = validate_job_id(job_id)
+    path = job_path(client, job_id)
     try:
-        record = client.get_json(job_path(client, job_id), {"f": "json"})
+        record = client.get_json(path, {"f": "json"})
     except NotFoundError as exc:
-        raise NotFoundError("job %s does not exist (it may never have existed, or the server has removed it "
-                            "after it finished)" % job_id, exc.server, exc.status, exc.code) from None
+        if not (exc.envelope and exc.resource == path):
+            raise
+        raise JobNotFoundError("job %s does not exist (it may never have existed, or the server has removed it "
+                               "after it finished)" % job_id, exc.server, exc.status, exc.code) from None
     if not isinstance(record, dict) or not record.get("jobId"):
         raise BadResponseError("the answer for job %s is not a job record" % job_id, client.server)
     return record
@@ -102,6 +138,6 @@ def get_jobs(client: Any, job_ids: Sequence[str]) -> JobListing:
     for job_id in job_ids:
         try:
             records.append(read_job(client, job_id))
-        except NotFoundError:
+        except JobNotFoundError:
             missing.append(job_id)  # finished jobs are cleaned up after asyncJobsCleanupAgeHours: not an error
     return JobListing(records, len(records), True, len(job_ids), missing)

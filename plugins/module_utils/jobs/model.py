@@ -14,34 +14,33 @@ from typing import Any, Dict, Iterable, List, NamedTuple, Optional
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.times import iso_from_epoch_ms
 
 ACTIVE_STATUSES = frozenset(("SUBMITTED", "PROCESSING"))
-FINISHED_STATUSES = frozenset(("COMPLETED", "FAILED", "CANCELLED", "CANCELED"))
-# Esri's own client treats any status naming a cancel, a failure or an error as final.
-_FINAL_MARKERS = ("CANCEL", "FAIL", "ERROR")
+# The only words that end a job, matched whole (case aside): CANCELLING or CANCEL_REQUESTED still run.
+FINAL_STATUSES = frozenset(("COMPLETED", "FAILED", "CANCELLED", "CANCELED", "ERROR"))
 NO_STATUS = "UNKNOWN"
+NOT_A_RECORD = "(not a job record)"
 COMPUTED_FIELDS = ("active", "stuck", "cancelled", "age_seconds", "duration_seconds", "start_time_iso",
                    "end_time_iso")
 _COMPUTED_FIELD_SET = frozenset(COMPUTED_FIELDS)
 
 
-def status_is_active(status: Any) -> bool:
-    """Active = SUBMITTED, PROCESSING and anything not known to be final (a missing or new status is real work)."""
+def status_is_final(status: Any) -> bool:
+    """True only for a status that ends a job; a missing, new or in-between status is real work."""
     if not isinstance(status, str) or not status:
-        return True
-    known = _ACTIVE_BY_STATUS.get(status)
+        return False
+    known = _FINAL_BY_STATUS.get(status)
     if known is None:
-        upper = status.upper()
-        if upper in ACTIVE_STATUSES:
-            known = True
-        elif upper in FINISHED_STATUSES:
-            known = False
-        else:
-            known = not any(marker in upper for marker in _FINAL_MARKERS)
-        if len(_ACTIVE_BY_STATUS) < 1024:  # statuses are few; the bound only guards against a hostile server
-            _ACTIVE_BY_STATUS[status] = known
+        known = status.upper() in FINAL_STATUSES
+        if len(_FINAL_BY_STATUS) < 1024:  # statuses are few; the bound only guards against a hostile server
+            _FINAL_BY_STATUS[status] = known
     return known
 
 
-_ACTIVE_BY_STATUS: Dict[str, bool] = {}
+def status_is_active(status: Any) -> bool:
+    """Active = SUBMITTED, PROCESSING and anything not known to be final (a missing or new status is real work)."""
+    return not status_is_final(status)
+
+
+_FINAL_BY_STATUS: Dict[str, bool] = {}
 
 
 def epoch_ms(value: Any) -> Optional[int]:
@@ -52,7 +51,7 @@ def epoch_ms(value: Any) -> Optional[int]:
         return value
     try:
         return int(float(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: 1e999 reads as infinity
         return None
 
 
@@ -68,14 +67,14 @@ def is_finished(record: Dict[str, Any]) -> bool:
 
 
 class JobFacts(NamedTuple):
-    """What the core reasons with, read once per record. ``record`` is the server's dict itself."""
+    """What the core reasons with, read once per record. ``record`` is the server's own item of the list."""
 
-    record: Dict[str, Any]
+    record: Any
     job_id: str
     job_type: str
     owner: str
     status: str  # as sent, or UNKNOWN
-    active: bool  # status active and not cancelled
+    active: bool  # no final status and no endTime: still work, even with a cancel requested
     stuck: bool
     cancelled: bool
     start_ms: Optional[int]
@@ -83,21 +82,25 @@ class JobFacts(NamedTuple):
     age_seconds: Optional[float]
 
 
-def classify(record: Dict[str, Any], now_ms: int, stuck_after_seconds: Optional[float]) -> JobFacts:
-    """The facts of one record (no copy of it). Kept lean: it runs once per job, 100,000 times for a big site."""
+def classify(record: Any, now_ms: int, stuck_after_seconds: Optional[float]) -> JobFacts:
+    """The facts of one record (no copy of it). Kept lean: it runs once per job, 100,000 times for a big site.
+
+    A job is finished only by a final status or an ``endTime``; a cancel that is only requested
+    (``isCancelled`` on a running job) is still work. Anything in the list that is not a record is work too.
+    """
+    if not isinstance(record, dict):
+        return JobFacts(record, NOT_A_RECORD, "", "", NO_STATUS, True, False, False, None, None, None)
     get = record.get
     status = get("status")
-    active = status_is_active(status)
-    start_ms = get("startTime")
-    if start_ms.__class__ is not int:  # the common case, an int from JSON, skips the conversion (bool is excluded)
-        start_ms = epoch_ms(start_ms)
     end_ms = get("endTime")
     if end_ms is not None and end_ms.__class__ is not int:
         end_ms = epoch_ms(end_ms)
+    active = end_ms is None and status_is_active(status)
+    start_ms = get("startTime")
+    if start_ms.__class__ is not int:  # the common case, an int from JSON, skips the conversion (bool is excluded)
+        start_ms = epoch_ms(start_ms)
     age = (now_ms - start_ms) / 1000.0 if start_ms is not None else None
     cancelled = is_cancelled(record)
-    if cancelled:
-        active = False  # a cancel shows only as isCancelled; the status may not have caught up yet
     stuck = active and stuck_after_seconds is not None and age is not None and age >= stuck_after_seconds
     return JobFacts(
         record, str(get("jobId") or ""), str(get("type") or ""), str(get("username") or ""),
@@ -158,8 +161,11 @@ def _count(counts: Dict[str, int], key: str) -> None:
     counts[key] = counts.get(key, 0) + 1
 
 
-def summarize(matched: Iterable[JobFacts]) -> Dict[str, Any]:
-    """Counts by status, type and owner; active count; the oldest active job; stuck job ids; ``idle``."""
+def summarize(matched: Iterable[JobFacts], complete: bool) -> Dict[str, Any]:
+    """Counts by status, type and owner; active count; the oldest active job; stuck job ids; ``idle``.
+
+    ``idle`` means the list was read completely and nothing in it is active: a partial list is never idle.
+    """
     by_status: Dict[str, int] = {}
     by_type: Dict[str, int] = {}
     by_owner: Dict[str, int] = {}
@@ -185,7 +191,7 @@ def summarize(matched: Iterable[JobFacts]) -> Dict[str, Any]:
     return {
         "count": count,
         "active": active,
-        "idle": active == 0,
+        "idle": complete and active == 0,
         "stuck": len(stuck_ids),
         "stuck_job_ids": stuck_ids,
         "by_status": by_status,

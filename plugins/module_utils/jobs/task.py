@@ -49,7 +49,7 @@ def jobs_info(client: Any, listing: JobListing, query: JobsQuery, now_ms: int) -
         "jobs": [facts.record for facts in matched],
         "total": listing.total,
         "complete": listing.complete,
-        "summary": summarize(matched),
+        "summary": summarize(matched, listing.complete),
     }
     if query.job_ids:
         result["missing_job_ids"] = listing.missing_job_ids
@@ -65,6 +65,8 @@ def run(options: OptionAdapter, check_mode: bool = False, warn: Callable[[str], 
     query = JobsQuery.from_options(options.get, int(time.time() * 1000))
     with open_client(settings, on_retry=warn) as client:
         listing = get_jobs(client, query.job_ids) if query.job_ids else list_jobs(client, query.num)
+        if listing.incomplete_reason:
+            warn("Notebook Server %s: %s; complete and summary.idle are false" % (client.server, listing.incomplete_reason))
         # Ages and relative times (started_after: -2h) on the server's clock, like its start times.
         now_ms = client.now_ms()
         return jobs_info(client, listing, JobsQuery.from_options(options.get, now_ms), now_ms)

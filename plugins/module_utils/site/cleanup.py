@@ -12,20 +12,26 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.er
     UnsupportedOperationError,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.listing import get_jobs, list_jobs
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.model import is_finished
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.site.writes import write_then_confirm
 
 DELETE_ALL_PATH = "system/jobs/deleteAll"
 DELETE_ALL_ADDED_IN = "10.9"
+# What deleteAll removes, by the server's own rule: nothing else, not even a job whose cancel was requested.
+REMOVED_STATUSES = frozenset(("COMPLETED", "FAILED"))
 
 
-def _job_ids(records: List[Dict[str, Any]]) -> Set[str]:
-    return {str(record.get("jobId")) for record in records if record.get("jobId")}
+def _job_ids(records: List[Any]) -> Set[str]:
+    return {str(record.get("jobId")) for record in records if isinstance(record, dict) and record.get("jobId")}
 
 
-def finished_job_ids(client: Any) -> FrozenSet[str]:
-    """The ids of every finished job the account can see, from the core's complete detailed listing."""
-    return frozenset(_job_ids([record for record in list_jobs(client).records if is_finished(record)]))
+def _removable(record: Any) -> bool:
+    status = record.get("status") if isinstance(record, dict) else None
+    return isinstance(status, str) and status.upper() in REMOVED_STATUSES
+
+
+def removable_job_ids(client: Any) -> FrozenSet[str]:
+    """The ids of the jobs deleteAll would remove (COMPLETED or FAILED), from the core's complete detailed listing."""
+    return frozenset(_job_ids([record for record in list_jobs(client).records if _removable(record)]))
 
 
 def _gone(client: Any, job_ids: FrozenSet[str]) -> Set[str]:
@@ -38,12 +44,12 @@ def _gone(client: Any, job_ids: FrozenSet[str]) -> Set[str]:
 
 
 def delete_finished_jobs(client: Any) -> FrozenSet[str]:
-    """Remove every finished job (``deleteAll``); the ids of the jobs finished before the call that are gone after it.
+    """Remove the finished jobs (``deleteAll``); the ids of the removable jobs before the call that are gone after it.
 
     The write is sent even when no finished job is visible: an account that may not delete gets the
     server's refusal, not a silent nothing.
     """
-    before = finished_job_ids(client)
+    before = removable_job_ids(client)
     try:
         write_then_confirm(
             lambda: client.post_json(DELETE_ALL_PATH, {}, idempotent=False),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import (
-    NotFoundError,
+    JobNotFoundError,
     OptionError,
     ServerError,
 )
@@ -27,7 +27,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.mode
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.site.cancel import cancel_job
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.site.cleanup import (
     delete_finished_jobs,
-    finished_job_ids,
+    removable_job_ids,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.site.mode import (
     SITE_MODES,
@@ -101,11 +101,11 @@ def run_job(options: OptionAdapter, check_mode: bool, warn: Warn) -> Dict[str, A
         for job_id in job_ids:
             try:
                 current[job_id] = read_job(client, job_id)
-            except NotFoundError:
+            except JobNotFoundError:
                 missing.append(job_id)
         if missing and missing_policy == "fail":
-            raise NotFoundError("no job %s on this server; nothing was cancelled. Set missing=ignore to cancel the "
-                                "others anyway" % ", ".join(missing), client.server)
+            raise JobNotFoundError("no job %s on this server; nothing was cancelled. Set missing=ignore to cancel the "
+                                   "others anyway" % ", ".join(missing), client.server)
         cancelled: List[str] = []
         already_finished: List[str] = []
         records: List[Dict[str, Any]] = []
@@ -122,7 +122,7 @@ def run_job(options: OptionAdapter, check_mode: bool, warn: Warn) -> Dict[str, A
             else:
                 try:
                     outcome = cancel_job(client, job_id)
-                except NotFoundError:
+                except JobNotFoundError:
                     if missing_policy == "fail":
                         raise
                     missing.append(job_id)  # removed between the look-up and the cancel
@@ -144,9 +144,9 @@ def run_job(options: OptionAdapter, check_mode: bool, warn: Warn) -> Dict[str, A
 
 
 def run_jobs_cleanup(options: OptionAdapter, check_mode: bool, warn: Warn) -> Dict[str, Any]:
-    """Remove the finished jobs (in check mode: list the ones that would go)."""
+    """Remove the finished jobs (in check mode: list the ones the server's rule would remove)."""
     with open_client_from(options, on_retry=warn) as client:
-        removed = finished_job_ids(client) if check_mode else delete_finished_jobs(client)
+        removed = removable_job_ids(client) if check_mode else delete_finished_jobs(client)
         removed_ids = sorted(removed)
         return {
             "changed": bool(removed_ids),

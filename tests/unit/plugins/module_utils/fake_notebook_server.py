@@ -11,6 +11,7 @@ path before its defaults; and can lose a write's answer before or after acting o
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from email.utils import formatdate
@@ -18,6 +19,7 @@ from typing import Any, Callable, Dict, List, Optional, Union
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import requests
+import urllib3
 from requests import exceptions as requests_exceptions
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
@@ -229,10 +231,12 @@ class FakeNotebookServer(BaseAdapter):
     def _response(self, request: Any, reply: Reply) -> requests.Response:
         response = requests.Response()
         response.status_code = reply.status
-        response._content = reply.content()
         response.headers = CaseInsensitiveDict(reply.headers)
         if self.clock_ms is not None:
             response.headers.setdefault("Date", formatdate(self.clock_ms / 1000.0, usegmt=True))
+        # The body as a real adapter hands it over: a urllib3 response still to be read.
+        response.raw = urllib3.HTTPResponse(body=io.BytesIO(reply.content()), headers=dict(response.headers),
+                                            status=reply.status, preload_content=False, decode_content=False)
         response.url = request.url
         response.request = request
         response.reason = "Fake"

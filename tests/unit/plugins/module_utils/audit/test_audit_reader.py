@@ -26,7 +26,8 @@ from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_util
     (job("d", "COMPLETED", end_ms=NOW_MS), "completed"),
     (job("e", "FAILED", end_ms=NOW_MS), "failed"),
     (job("f", "FAILED", end_ms=NOW_MS, cancelled=True), "cancelled"),
-    (job("g", "PROCESSING", cancelled=True), "cancelled"),
+    (job("g", "PROCESSING", cancelled=True), "active"),  # a cancel requested, the work not yet stopped
+    (job("g2", "CANCELLING"), "active"),
     (job("h", "CANCELLED", end_ms=NOW_MS), "cancelled"),
     (job("i", "ERROR", end_ms=NOW_MS), "failed"),
 ])

@@ -93,11 +93,20 @@ def test_attention_lists_unreachable_then_stuck_then_failed():
 
 
 def test_incomplete_listing_needs_attention():
-    server = ServerAudit(name="nb", url="u", reachable=True, jobs=(job("j1", "completed", 2, 1),), reported_total=5)
+    server = ServerAudit(name="nb", url="u", reachable=True, jobs=(job("j1", "completed", 2, 1),), reported_total=5,
+                         incomplete_reason="the server holds 5 jobs and 1 came back")
     report = build_report([server], WINDOW, None)
     assert report["servers"][0]["complete"] is False
     assert report["attention"][0]["severity"] == "incomplete"
-    assert report["attention"][0]["reasons"] == ["listing incomplete: 1 of 5 jobs read"]
+    assert report["attention"][0]["reasons"] == ["listing incomplete: the server holds 5 jobs and 1 came back"]
+
+
+def test_a_listing_without_a_usable_total_is_not_complete():
+    """The audit took a list without total for complete (issue 13, item 2)."""
+    server = ServerAudit(name="nb", url="u", reachable=True, jobs=(job("j1", "completed", 2, 1),),
+                         incomplete_reason="the jobs answer has no usable total (none sent)")
+    report = build_report([server], WINDOW, None)
+    assert report["servers"][0]["complete"] is False and report["attention"][0]["severity"] == "incomplete"
 
 
 def test_top_owners_rank_by_active_jobs():

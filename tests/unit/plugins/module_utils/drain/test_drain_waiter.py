@@ -135,9 +135,15 @@ def test_verdict_active_and_unknown_statuses_block(status):
     assert not verdict.idle and [job.job_id for job in verdict.blocking] == ["j1"]
 
 
-def test_verdict_cancelled_job_is_finished_even_while_its_status_lags():
+def test_verdict_a_job_whose_cancel_is_only_requested_still_blocks():
+    """isCancelled on a PROCESSING job read as finished (issue 13, item 6): the drain said idle too early."""
     verdict = _judge([_job("j1", customAttributes={"isCancelled": True})], DrainPolicy())
-    assert verdict.idle
+    assert not verdict.idle and [job.job_id for job in verdict.blocking] == ["j1"]
+
+
+def test_verdict_an_item_that_is_not_a_record_blocks_whatever_the_scope():
+    verdict = _judge([_job("j1", owner="bob"), "jnot-a-record"], DrainPolicy(owners=("alice",)))
+    assert not verdict.idle and [job.job_id for job in verdict.blocking] == ["(not a job record)"]
 
 
 def test_verdict_incomplete_listing_is_never_idle():

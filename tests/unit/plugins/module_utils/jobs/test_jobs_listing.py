@@ -10,8 +10,10 @@ import pytest
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import BadResponseError, ServerError
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.listing import (
     DEFAULT_NUM,
+    MAX_NUM,
     get_jobs,
     list_jobs,
+    read_total,
 )
 from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.fake_notebook_server import (
     Reply,
@@ -66,14 +68,59 @@ def test_a_user_limit_above_total_is_complete(fake_server):
     assert listing.complete is True
 
 
-def test_missing_total_is_judged_by_what_came_back(fake_server):
+def test_without_a_total_a_list_is_never_known_to_be_complete(fake_server):
+    """A server that caps num and sends no total looked complete (issue 13, item 2): fewer came than were asked."""
     server = fake_server.load()
     server.script("admin/system/jobs", Reply(200, {"asyncJobs": [job("j1")]}))
     listing = list_jobs(make_client(server))
-    assert listing.total is None and listing.complete is True
+    assert listing.total is None and listing.complete is False
+    assert listing.incomplete_reason == ("the jobs answer has no usable total (none sent), so the list is not "
+                                         "known to be complete")
     server.script("admin/system/jobs", Reply(200, {"asyncJobs": [job("j1"), job("j2")]}))
     listing = list_jobs(make_client(server), num=2)
     assert listing.complete is False
+
+
+@pytest.mark.parametrize("sent, read", [
+    (151, 151), (151.0, 151), ("151", 151), ("151.0", 151), ("1,151", 1151), ("1 151", 1151), ("1_151", 1151),
+    (10 ** 12, 10 ** 12), (float("inf"), None), ("1e999", None), (-3, None), (1.5, None), ("many", None),
+    (True, None), (None, None), ([], None),
+])
+def test_total_is_read_leniently_and_an_unusable_one_is_none(sent, read):
+    assert read_total(sent) == read
+
+
+def test_a_capped_server_with_a_float_string_total_is_read_twice_and_completely(fake_server):
+    server = fake_server.load(_jobs(151), max_num=100)
+    real = server.answer
+
+    def float_string_total(call):
+        reply = real(call)
+        reply.body["total"] = "151.0"
+        return reply
+
+    server.script("admin/system/jobs", float_string_total, float_string_total)
+    listing = list_jobs(make_client(server))
+    assert listing.total == 151 and len(listing.records) == 100 and listing.complete is False
+    assert listing.incomplete_reason == "the server holds 151 jobs and 100 came back"
+
+
+def test_num_is_never_above_the_cap(fake_server):
+    server = fake_server.load(_jobs(3))
+    huge_total = Reply(200, {"asyncJobs": [job("j1")], "total": 10 ** 12})
+    server.script("admin/system/jobs", huge_total, huge_total)
+    listing = list_jobs(make_client(server))
+    asked = [int(call.form["num"]) for call in _list_calls(server)]
+    assert asked == [DEFAULT_NUM, MAX_NUM] and listing.complete is False
+    assert "at most %d are ever asked for" % MAX_NUM in listing.incomplete_reason
+    assert list_jobs(make_client(server), num=10 ** 9) and int(_list_calls(server)[-1].form["num"]) == MAX_NUM
+
+
+def test_items_that_are_not_records_make_the_list_incomplete(fake_server):
+    server = fake_server.load()
+    server.script("admin/system/jobs", Reply(200, {"asyncJobs": [job("j1"), "jnot-a-record", 42, None], "total": 4}))
+    listing = list_jobs(make_client(server))
+    assert listing.complete is False and listing.incomplete_reason == "3 items of the list are not a job record"
 
 
 def test_string_total_is_read(fake_server):

@@ -24,15 +24,23 @@ from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_util
 
 @pytest.mark.parametrize("status, active", [
     ("SUBMITTED", True), ("PROCESSING", True), ("processing", True), ("COMPLETED", False), ("FAILED", False),
-    ("CANCELLED", False), ("cancelled", False), ("esriJobFailed", False), ("ERROR", False), ("TIMED_OUT_ERROR", False),
-    ("WAITING", True), ("EXECUTING", True), ("", True), (None, True), (42, True),
+    ("CANCELLED", False), ("cancelled", False), ("CANCELED", False), ("ERROR", False),
+    # Only whole final words end a job: a status that merely contains one is still work (issue 13, item 6).
+    ("CANCELLING", True), ("CANCEL_REQUESTED", True), ("esriJobFailed", True), ("TIMED_OUT_ERROR", True),
+    ("FAILING_OVER", True), ("WAITING", True), ("EXECUTING", True), ("", True), (None, True), (42, True),
 ])
-def test_active_means_submitted_processing_and_anything_unknown(status, active):
+def test_active_means_anything_but_a_whole_final_word(status, active):
     assert status_is_active(status) is active
 
 
+def test_an_end_time_ends_a_job_whatever_its_status():
+    assert not classify(job("j1", "CANCELLING", end_ms=NOW_MS), NOW_MS, None).active
+    assert classify(job("j1", "CANCELLING"), NOW_MS, None).active
+
+
 @pytest.mark.parametrize("value, expected", [(5, 5), ("1714550400000", 1714550400000), (1.5e12, 1500000000000),
-                                             (None, None), (True, None), ("soon", None), ({}, None)])
+                                             (None, None), (True, None), ("soon", None), ({}, None),
+                                             (float("inf"), None), ("1e999", None), (float("nan"), None)])
 def test_epoch_ms(value, expected):
     assert epoch_ms(value) == expected
 
@@ -52,9 +60,24 @@ def test_not_stuck_below_the_threshold_or_when_finished_or_without_threshold():
     assert not classify(job("j3", start_ms=NOW_MS - 5 * HOUR_MS), NOW_MS, None).stuck
 
 
-def test_a_cancelled_job_is_finished_even_if_its_status_lags():
-    facts = classify(job("j1", "PROCESSING", cancelled=True), NOW_MS, 60.0)
-    assert facts.cancelled and not facts.active and not facts.stuck
+def test_a_job_whose_cancel_is_only_requested_is_still_work():
+    """isCancelled on a PROCESSING job: the cancel was asked for, the work has not stopped (issue 13, item 6)."""
+    facts = classify(job("j1", "PROCESSING", start_ms=NOW_MS - HOUR_MS, cancelled=True), NOW_MS, 60.0)
+    assert facts.cancelled and facts.active and facts.stuck
+    finished = classify(job("j2", "FAILED", end_ms=NOW_MS, cancelled=True), NOW_MS, 60.0)
+    assert finished.cancelled and not finished.active
+
+
+@pytest.mark.parametrize("item", ["jnot-a-record", 42, None, ["jobId", "status"], True, 1.5])
+def test_an_item_that_is_not_a_record_is_work(item):
+    """A hostile or broken list must not crash the core or read as idle (issue 13, item 4)."""
+    facts = classify(item, NOW_MS, 60.0)
+    assert facts.active and facts.status == "UNKNOWN" and facts.job_id == "(not a job record)"
+
+
+def test_a_start_time_of_infinity_is_unknown_not_a_crash():
+    facts = classify(job("j1", start_ms=float("inf")), NOW_MS, 60.0)
+    assert facts.start_ms is None and facts.age_seconds is None and facts.active
 
 
 def test_missing_fields_are_tolerated():
@@ -96,7 +119,7 @@ def test_summary():
         job("j4", "FAILED", username="carol", start_ms=NOW_MS - 6 * HOUR_MS, end_ms=NOW_MS - 6 * HOUR_MS + 5),
         job("j5", "PROCESSING", username="alice", start_ms=NOW_MS - 4 * HOUR_MS),
     ]
-    summary = summarize(classify(r, NOW_MS, 2 * 3600.0) for r in records)
+    summary = summarize((classify(r, NOW_MS, 2 * 3600.0) for r in records), True)
     assert summary["count"] == 5 and summary["active"] == 3 and summary["idle"] is False
     assert summary["by_status"] == {"PROCESSING": 2, "SUBMITTED": 1, "COMPLETED": 1, "FAILED": 1}
     assert summary["by_type"] == {"executeNotebook": 4, "openNotebook": 1}
@@ -113,12 +136,12 @@ def test_summary():
 
 
 def test_summary_of_nothing_is_idle():
-    summary = summarize([])
+    summary = summarize([], True)
     assert summary["idle"] is True and summary["oldest_active"] is None and summary["count"] == 0
 
 
 def test_summary_with_only_finished_jobs_is_idle():
-    summary = summarize([classify(job("j1", "COMPLETED"), NOW_MS, None)])
+    summary = summarize([classify(job("j1", "COMPLETED"), NOW_MS, None)], True)
     assert summary["idle"] is True and summary["active"] == 0 and summary["oldest_active"] is None
 
 
@@ -130,3 +153,10 @@ def test_a_brief_job_has_the_keys_of_an_annotated_record():
     annotated = annotate(facts)
     assert set(brief) <= set(annotated)
     assert {key: annotated[key] for key in brief} == brief
+
+
+def test_a_list_not_read_completely_is_never_idle():
+    """summary.idle ignored complete (issue 13, item 3): nothing active in part of a list says nothing."""
+    summary = summarize([classify(job("j1", "COMPLETED"), NOW_MS, None)], False)
+    assert summary["active"] == 0 and summary["idle"] is False
+

@@ -20,7 +20,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.mode
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.site.cancel import cancel_job
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.site.cleanup import (
     delete_finished_jobs,
-    finished_job_ids,
+    removable_job_ids,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.site.mode import (
     read_site_mode,
@@ -58,7 +58,7 @@ def client_of(server: FakeNotebookServer):
     (job_record("j1", "PROCESSING"), False),
     (job_record("j1", "COMPLETED"), True),
     (job_record("j1", "FAILED"), True),
-    (job_record("j1", "PROCESSING", cancelled=True), True),
+    (job_record("j1", "PROCESSING", cancelled=True), False),  # a cancel requested is not a job ended
     (job_record("j1", "SOMETHING_NEW"), False),  # unknown statuses are real work
     ({"jobId": "j1"}, False),  # no status at all: treated as active
 ])
@@ -247,8 +247,8 @@ def test_cancel_works_with_the_token_in_a_header_too(fake_server):
 
 # -- finished jobs ---------------------------------------------------------------------------------
 
-def test_finished_job_ids(fake_server):
-    assert finished_job_ids(client_of(server_with_jobs(fake_server))) == {DONE, FAILED}
+def test_removable_job_ids(fake_server):
+    assert removable_job_ids(client_of(server_with_jobs(fake_server))) == {DONE, FAILED}
 
 
 def test_delete_finished_jobs_counts_what_went(fake_server):
