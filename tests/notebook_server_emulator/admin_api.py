@@ -96,7 +96,8 @@ class AdminApi:
     def handle(self, request: Request, entry: dict) -> Response:
         context = self.site.settings.context
         if not (request.path == context or request.path.startswith(context + "/")):
-            return Response(status=404, body=html_pages.error_page(404, "Not Found"), content_type=HTML_TYPE)
+            # Not this site (a mistyped Web Adaptor name): the web server's own page, not an ArcGIS envelope.
+            return Response(status=404, body=html_pages.web_server_not_found_page(), content_type=HTML_TYPE)
         parts = [part for part in request.path[len(context):].split("/") if part]
         entry["resource"] = "/".join(parts)
         try:
@@ -223,6 +224,9 @@ class AdminApi:
             num = int(request.param("num") or 100)
         except ValueError:
             raise ApiError(BAD_REQUEST, "Invalid value for parameter num.") from None
+        if self.site.max_num is not None:
+            # Some servers cap a page whatever num asks; total still counts every job.
+            num = min(num, self.site.max_num)
         # Users who are not administrators see their own jobs only.
         owner = None if account.is_admin else account.username
         store = self.site.store

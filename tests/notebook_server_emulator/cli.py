@@ -41,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--user-password", help="default: random, printed in the start line")
     parser.add_argument("--max-token-minutes", type=int, default=1440, help="cap on generateToken expiration")
     parser.add_argument("--expires-as-string", action="store_true", help="send generateToken's expires as a string")
+    parser.add_argument("--max-num", type=int, metavar="N",
+                        help="a jobs list answer holds at most N records whatever num asks (total counts all)")
+    parser.add_argument("--clock-offset", type=float, metavar="SECONDS",
+                        help="the emulated clock starts this far ahead of the host's (negative: behind)")
     parser.add_argument("--fault", action="append", default=[], metavar="SPEC",
                         help="inject a fault from the start, e.g. kind=http_503,count=2,path=system/jobs (repeatable)")
     parser.add_argument("--control-secret", help="secret of the control API (default: random)")
@@ -79,7 +83,7 @@ def main(argv: list | None = None) -> int:
         time_scale=args.time_scale, error_form=args.error_form.upper() if args.error_form else None,
         cancelled_status=args.cancelled_status, max_token_minutes=args.max_token_minutes,
         expires_as_string=args.expires_as_string, generate_jobs=args.generate_jobs, seed=args.seed,
-        extra_faults=extra_faults,
+        extra_faults=extra_faults, max_num=args.max_num, clock_offset=args.clock_offset,
     )
     ssl_context = None
     cert_dir = args.cert_dir

@@ -114,6 +114,13 @@ class EmulatorControl:
     def cancel_job(self, job_id: str) -> dict:
         return self.call("POST", "jobs/%s/cancel" % job_id)
 
+    def request_cancel(self, job_id: str, seconds: float | None = None, running_status: str | None = None) -> dict:
+        """isCancelled now while the job keeps running (as running_status) for `seconds`, or until ended (None)."""
+        body = {"seconds": seconds}
+        if running_status is not None:
+            body["running_status"] = running_status
+        return self.call("POST", "jobs/%s/request-cancel" % job_id, body)
+
     # ----- faults -----
 
     def inject_fault(self, kind: str, count: int | None = None, probability: float | None = None,
@@ -136,6 +143,17 @@ class EmulatorControl:
     def advance_clock(self, seconds: float) -> dict:
         """Jump emulated time forward (jobs move on, tokens expire) without sleeping."""
         return self.call("POST", "clock", {"advance_seconds": seconds})
+
+    def set_clock_offset(self, seconds: float) -> dict:
+        """Emulated time = host time + seconds (negative: the server's clock is behind), e.g. for Date header skew."""
+        return self.call("POST", "clock", {"offset_seconds": seconds})
+
+    def switches(self) -> dict:
+        return self.call("GET", "switches")
+
+    def set_max_num(self, max_num: int | None) -> dict:
+        """Cap every jobs list answer at max_num records (None: no cap); total still counts all."""
+        return self.call("POST", "switches", {"max_num": max_num})
 
     def expire_tokens(self) -> int:
         return self.call("POST", "tokens/expire")["expired"]

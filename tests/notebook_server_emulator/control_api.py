@@ -88,8 +88,23 @@ class ControlApi:
         if route == ("DELETE", "faults"):
             site.faults.clear()
             return _json({"status": "cleared"})
+        if route == ("GET", "switches"):
+            return _json(self._switches())
+        if route == ("POST", "switches"):
+            body = _body(request)
+            unknown = set(body) - {"max_num"}
+            if unknown:
+                raise ControlError(400, "unknown switches: %s" % ", ".join(sorted(unknown)))
+            if "max_num" in body:
+                max_num = body["max_num"]
+                if max_num is not None and int(max_num) < 0:
+                    raise ControlError(400, "max_num must not be negative")
+                site.max_num = None if max_num is None else int(max_num)
+            return _json(self._switches())
         if route == ("POST", "clock"):
             body = _body(request)
+            if body.get("offset_seconds") is not None:
+                site.clock.set_offset(float(body["offset_seconds"]))
             if body.get("time_scale") is not None:
                 site.clock.set_time_scale(float(body["time_scale"]))
             if body.get("advance_seconds"):
@@ -112,12 +127,16 @@ class ControlApi:
         raise ControlError(404, "no control resource %s %s" % (method, "/".join(parts)))
 
     def _clock(self) -> dict:
-        return {"now_ms": self.site.now_ms(), "time_scale": self.site.clock.time_scale}
+        clock = self.site.clock
+        return {"now_ms": clock.now_ms(), "time_scale": clock.time_scale, "offset_seconds": clock.offset_seconds()}
+
+    def _switches(self) -> dict:
+        return {"max_num": self.site.max_num}
 
     def state(self) -> dict:
         site = self.site
         return {"site_mode": site.site_mode, "jobs": site.store.count(), "error_form": site.error_form,
-                "faults": site.faults.describe(), **self._clock()}
+                "faults": site.faults.describe(), **self._switches(), **self._clock()}
 
     def _jobs(self, request: Request, parts: list) -> Response:
         site, method = self.site, request.method
@@ -142,6 +161,12 @@ class ControlApi:
             job = store.stick(job_id, now_ms)
         elif method == "POST" and action == "cancel":
             job = store.cancel(job_id, now_ms)
+        elif method == "POST" and action == "request-cancel":
+            body = _body(request)
+            seconds = None if body.get("seconds") is None else float(body["seconds"])
+            if seconds is not None and seconds < 0:
+                raise ControlError(400, "seconds must not be negative")
+            job = store.request_cancel(job_id, now_ms, seconds, body.get("running_status"))
         else:
             raise ControlError(404, "no control resource %s jobs/%s" % (method, "/".join(parts)))
         with store.lock:

@@ -108,13 +108,28 @@ class JobStore:
     def cancel(self, job_id: str, now_ms: int) -> Job:
         with self.lock:
             job = self.get(job_id, now_ms)
-            # Cancelling a finished job changes nothing (the real server answers success too [assumed]).
-            if job.phase != ENDED and not job.ignore_cancel:
-                job.cancelled = True
-                job.end_ms = now_ms
-                job.processing_ms = min(job.processing_ms, now_ms)
-                self._update(job, now_ms)
+            # Cancelling a finished job changes nothing (the real server answers success too [assumed]);
+            # nor does cancelling again while a cancel is pending.
+            if job.phase != ENDED and not job.ignore_cancel and not job.cancelled:
+                pending = job.cancel_pending_ms
+                self._mark_cancelled(job, now_ms, None if pending is None else now_ms + pending)
             return job
+
+    def request_cancel(self, job_id: str, now_ms: int, seconds: float | None, running_status: str | None) -> Job:
+        """Control API: isCancelled now, still running (as `running_status`) for `seconds`, or until ended."""
+        with self.lock:
+            job = self.get(job_id, now_ms)
+            if job.phase != ENDED:
+                if running_status:
+                    job.running_status = running_status
+                self._mark_cancelled(job, now_ms, None if seconds is None else now_ms + int(seconds * 1000))
+            return job
+
+    def _mark_cancelled(self, job: Job, now_ms: int, end_ms: int | None) -> None:
+        job.cancelled = True
+        job.end_ms = end_ms
+        job.processing_ms = min(job.processing_ms, now_ms)
+        self._update(job, now_ms)
 
     def end_now(self, job_id: str, now_ms: int, status: str) -> Job:
         """Control API: finish or fail a job at this instant (also ends stuck jobs)."""

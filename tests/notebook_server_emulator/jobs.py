@@ -68,6 +68,7 @@ class Job:
     results: dict | None = None
     messages: list | None = None
     ignore_cancel: bool = False
+    cancel_pending_ms: int | None = 0  # after a cancel it keeps running this long (None: until ended by control)
     # Bumped on every change, so stale transition entries and cached fragments are recognised.
     generation: int = 0
     phase: int = HIDDEN

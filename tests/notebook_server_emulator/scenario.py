@@ -15,9 +15,9 @@ from .jobs import COMPLETED, FAILED, Job
 DEFAULT_QUEUED_SECONDS = 5.0
 DEFAULT_DURATION_SECONDS = 60.0
 JOB_KEYS = {"id", "type", "username", "owner", "start", "queued", "duration", "stuck", "final_status",
-            "running_status", "inputs", "results", "messages", "ignore_cancel", "count"}
+            "running_status", "inputs", "results", "messages", "ignore_cancel", "cancel_pending_seconds", "count"}
 SCENARIO_KEYS = {"description", "time_scale", "site_mode", "error_form", "cancelled_status", "users", "jobs",
-                 "generate_jobs", "seed", "faults"}
+                 "generate_jobs", "seed", "faults", "max_num", "clock_offset"}
 
 
 class ScenarioError(ValueError):
@@ -36,6 +36,8 @@ class Scenario:
     generate_jobs: int = 0
     seed: int | None = None
     faults: list = dataclasses.field(default_factory=list)
+    max_num: int | None = None
+    clock_offset: float | None = None
 
 
 def load_scenario(path: str) -> Scenario:
@@ -71,6 +73,8 @@ def scenario_from_dict(data: dict) -> Scenario:
         generate_jobs=int(data.get("generate_jobs") or 0),
         seed=data.get("seed"),
         faults=list(data.get("faults") or []),
+        max_num=data.get("max_num"),
+        clock_offset=data.get("clock_offset"),
     )
 
 
@@ -104,6 +108,9 @@ def jobs_from_spec(spec: dict, now_ms: int, default_username: str, rng: random.R
     final = str(spec.get("final_status", COMPLETED))
     # Lower-case "cancelled" means a cancel (isCancelled); any other string, "CANCELLED" included, is emitted as is.
     cancelled = final == "cancelled"
+    # How long a cancel takes: absent, at once; null, never by itself; else that many seconds, still running.
+    pending = spec.get("cancel_pending_seconds", 0)
+    cancel_pending_ms = None if pending is None else int(float(pending) * 1000)
     jobs = []
     for _index in range(count):
         jobs.append(Job(
@@ -120,6 +127,7 @@ def jobs_from_spec(spec: dict, now_ms: int, default_username: str, rng: random.R
             results=spec.get("results"),
             messages=spec.get("messages"),
             ignore_cancel=bool(spec.get("ignore_cancel", False)),
+            cancel_pending_ms=cancel_pending_ms,
         ))
     return jobs
 

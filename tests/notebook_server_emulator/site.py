@@ -37,6 +37,8 @@ class SiteSettings:
     generate_jobs: int = 0
     seed: int = 1
     public_base: str = ""  # the site root URL, for notebookUrl in results
+    max_num: int | None = None  # None: the scenario's, else no cap
+    clock_offset: float | None = None  # None: the scenario's, else 0
     extra_faults: list = dataclasses.field(default_factory=list)
 
 
@@ -57,6 +59,7 @@ class EmulatedSite:
         self.site_mode = EDITABLE
         self.mode_changed_ms = 0
         self.error_form = FORM_B
+        self.max_num: int | None = None  # the most records one jobs list answer holds, whatever num asks
         self._restart_lock = threading.Lock()
         self._restarting_until = 0.0
         self.reset()
@@ -70,7 +73,10 @@ class EmulatedSite:
     def reset(self) -> None:
         """Back to the state at start: scenario jobs (same ids), no tokens, no faults, empty log."""
         settings, scenario = self.settings, self.scenario
-        self.clock = EmulatedClock(self._first(settings.time_scale, scenario.time_scale, 1.0))
+        self.clock = EmulatedClock(self._first(settings.time_scale, scenario.time_scale, 1.0),
+                                   float(self._first(settings.clock_offset, scenario.clock_offset, 0.0)))
+        max_num = self._first(settings.max_num, scenario.max_num)
+        self.max_num = None if max_num is None else int(max_num)
         self.error_form = str(self._first(settings.error_form, scenario.error_form, FORM_B)).upper()
         self.site_mode = str(self._first(scenario.site_mode, EDITABLE)).upper()
         now_ms = self.clock.now_ms()
