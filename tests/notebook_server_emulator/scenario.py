@@ -1,4 +1,4 @@
-"""Scenario files (JSON, or YAML when PyYAML is installed): settings, users, faults and the jobs to seed.
+"""Scenario files (JSON, or YAML when PyYAML is installed): settings, users, faults, jobs and open notebooks to seed.
 
 Times in a scenario are emulated seconds relative to "now" at load time (negative = in the past).
 """
@@ -11,13 +11,15 @@ import random
 import uuid
 
 from .jobs import COMPLETED, FAILED, Job
+from .notebook_settings import NotebookSettings
+from .notebook_specs import check_notebook_spec
 
 DEFAULT_QUEUED_SECONDS = 5.0
 DEFAULT_DURATION_SECONDS = 60.0
 JOB_KEYS = {"id", "type", "username", "owner", "start", "queued", "duration", "stuck", "final_status",
             "running_status", "inputs", "results", "messages", "ignore_cancel", "count"}
 SCENARIO_KEYS = {"description", "time_scale", "site_mode", "error_form", "cancelled_status", "users", "jobs",
-                 "generate_jobs", "seed", "faults"}
+                 "generate_jobs", "seed", "faults", "notebooks", "generate_notebooks", "notebook_settings"}
 
 
 class ScenarioError(ValueError):
@@ -36,6 +38,9 @@ class Scenario:
     generate_jobs: int = 0
     seed: int | None = None
     faults: list = dataclasses.field(default_factory=list)
+    notebooks: list = dataclasses.field(default_factory=list)
+    generate_notebooks: int = 0
+    notebook_settings: dict = dataclasses.field(default_factory=dict)
 
 
 def load_scenario(path: str) -> Scenario:
@@ -60,6 +65,13 @@ def scenario_from_dict(data: dict) -> Scenario:
         raise ScenarioError("unknown scenario keys: %s" % ", ".join(sorted(unknown)))
     for spec in data.get("jobs") or []:
         check_job_spec(spec)
+    for spec in data.get("notebooks") or []:
+        check_notebook_spec(spec)
+    notebook_settings = dict(data.get("notebook_settings") or {})
+    try:
+        NotebookSettings().updated(notebook_settings)
+    except ValueError as exc:
+        raise ScenarioError(str(exc)) from None
     return Scenario(
         description=data.get("description", ""),
         time_scale=data.get("time_scale"),
@@ -71,6 +83,9 @@ def scenario_from_dict(data: dict) -> Scenario:
         generate_jobs=int(data.get("generate_jobs") or 0),
         seed=data.get("seed"),
         faults=list(data.get("faults") or []),
+        notebooks=list(data.get("notebooks") or []),
+        generate_notebooks=int(data.get("generate_notebooks") or 0),
+        notebook_settings=notebook_settings,
     )
 
 
