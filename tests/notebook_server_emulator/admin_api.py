@@ -122,11 +122,11 @@ class AdminApi:
         account = self._authenticate(request, entry)
         if not rest:
             return self.document(request, {"resources": ["system", "notebooks", "mode", "generateToken"],
-                                            "currentVersion": VERSION}, "Notebook Server Administrator Directory")
+                                           "currentVersion": VERSION}, "Notebook Server Administrator Directory")
         if rest == ["mode"]:
             self.require_admin(account)
             return self.document(request, {"siteMode": self.site.site_mode, "lastModified": self.site.mode_changed_ms},
-                                  "Site mode")
+                                 "Site mode")
         if rest == ["mode", "update"]:
             return self._update_mode(request, account)
         if rest == ["system"]:
