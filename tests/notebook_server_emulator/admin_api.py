@@ -1,4 +1,5 @@
-"""The emulated Notebook Server resources: generateToken, jobs, job operations, mode, health check.
+"""The emulated Notebook Server resources: generateToken, jobs, job operations, mode, health check
+(notebooks and containers are in notebook_resources).
 
 Errors are answered the ArcGIS way: HTTP 200 with an error envelope (or an HTML page for f=html).
 """
@@ -13,6 +14,7 @@ from .envelopes import (BAD_REQUEST, FORBIDDEN, INVALID_TOKEN, METHOD_NOT_ALLOWE
                         ApiError, error_body)
 from .http_exchange import HTML_TYPE, Request, Response
 from .job_store import JobNotFound
+from .notebook_resources import NotebookResources
 from .site import SITE_MODES, EmulatedSite
 
 VERSION = "11.3"
@@ -21,7 +23,7 @@ TOKEN_HEADERS = (("X-Esri-Authorization", "x-esri-authorization"), ("Authorizati
 JOB_OPERATIONS = ("cancel",)
 
 
-def _bool(value: str | None, default: bool = False) -> bool:
+def parse_bool(value: str | None, default: bool = False) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() == "true"
@@ -44,6 +46,7 @@ def token_channels(request: Request) -> list:
 class AdminApi:
     def __init__(self, site: EmulatedSite):
         self.site = site
+        self.interactive = NotebookResources(self)
 
     # ----- plumbing -----
 
@@ -52,7 +55,7 @@ class AdminApi:
         f = (request.param("f") or "html").lower()
         return f if f in ("json", "pjson", "html") else "html"
 
-    def _document(self, request: Request, document: dict, title: str) -> Response:
+    def document(self, request: Request, document: dict, title: str) -> Response:
         f = self._format(request)
         if f == "json":
             return Response(body=json.dumps(document).encode("utf-8"))
@@ -82,12 +85,12 @@ class AdminApi:
         return account
 
     @staticmethod
-    def _require_post(request: Request) -> None:
+    def require_post(request: Request) -> None:
         if request.method != "POST":
             raise ApiError(METHOD_NOT_ALLOWED, "This operation is supported only with POST.")
 
     @staticmethod
-    def _require_admin(account: Account) -> None:
+    def require_admin(account: Account) -> None:
         if not account.is_admin:
             raise ApiError(FORBIDDEN)
 
@@ -108,7 +111,7 @@ class AdminApi:
 
     def _route(self, request: Request, parts: list, entry: dict) -> Response:
         if not parts:
-            return self._document(request, {"resources": ["admin", "rest"], "currentVersion": VERSION}, "ArcGIS")
+            return self.document(request, {"resources": ["admin", "rest"], "currentVersion": VERSION}, "ArcGIS")
         if parts[0] == "rest":
             return self._rest(request, parts[1:])
         if parts[0] != "admin":
@@ -119,29 +122,33 @@ class AdminApi:
         # Every other admin resource needs a token; it is checked before the path (499 before 404).
         account = self._authenticate(request, entry)
         if not rest:
-            return self._document(request, {"resources": ["system", "mode", "generateToken"],
-                                            "currentVersion": VERSION}, "Notebook Server Administrator Directory")
+            return self.document(request, {"resources": ["system", "notebooks", "mode", "generateToken"],
+                                           "currentVersion": VERSION}, "Notebook Server Administrator Directory")
         if rest == ["mode"]:
-            self._require_admin(account)
-            return self._document(request, {"siteMode": self.site.site_mode, "lastModified": self.site.mode_changed_ms},
-                                  "Site mode")
+            self.require_admin(account)
+            return self.document(request, {"siteMode": self.site.site_mode, "lastModified": self.site.mode_changed_ms},
+                                 "Site mode")
         if rest == ["mode", "update"]:
             return self._update_mode(request, account)
         if rest == ["system"]:
-            self._require_admin(account)
-            return self._document(request, {"resources": ["jobs"]}, "System")
+            self.require_admin(account)
+            return self.document(request, {"resources": ["jobs", "containers"]}, "System")
         if rest[:2] == ["system", "jobs"]:
             return self._jobs(request, account, rest[2:])
+        if rest[:2] == ["system", "containers"]:
+            return self.interactive.containers(request, account, rest[2:])
+        if rest[:1] == ["notebooks"]:
+            return self.interactive.notebooks(request, account, rest[1:])
         raise ApiError(NOT_FOUND)
 
     # ----- resources -----
 
     def _rest(self, request: Request, parts: list) -> Response:
         if parts == ["info", "healthcheck"]:
-            return self._document(request, {"success": True}, "Health check")
+            return self.document(request, {"success": True}, "Health check")
         if parts == ["info"]:
             base = self.site.settings.public_base
-            return self._document(request, {
+            return self.document(request, {
                 "currentVersion": float(VERSION), "fullVersion": VERSION + ".0",
                 "authInfo": {"isTokenBasedSecurity": True, "tokenServicesUrl": base + "/admin/generateToken"},
             }, "Info")
@@ -152,7 +159,7 @@ class AdminApi:
         if "username" in request.query or "password" in request.query:
             # Like ArcGIS Server's default: credentials in a URL are refused, even on a POST.
             raise ApiError(BAD_REQUEST, fail, ["Credentials in the URL query string are not accepted; POST them."])
-        self._require_post(request)
+        self.require_post(request)
         username, password = request.form.get("username", ""), request.form.get("password", "")
         if not username or not password:
             raise ApiError(BAD_REQUEST, fail, ["Username and password are required."])
@@ -181,16 +188,16 @@ class AdminApi:
         token = self.site.tokens.issue(account.username, client, bound_to, expires_ms)
         entry["username"] = account.username
         expires = str(expires_ms) if self.site.settings.expires_as_string else expires_ms
-        return self._document(request, {"token": token.value, "expires": expires, "ssl": True}, "Token")
+        return self.document(request, {"token": token.value, "expires": expires, "ssl": True}, "Token")
 
     def _update_mode(self, request: Request, account: Account) -> Response:
-        self._require_admin(account)
-        self._require_post(request)
+        self.require_admin(account)
+        self.require_post(request)
         mode = (request.param("sitemode") or "").upper()
         if mode not in SITE_MODES:
             raise ApiError(BAD_REQUEST, "Invalid siteMode '%s'." % mode, ["siteMode must be one of %s." % ", ".join(SITE_MODES)])
         self.site.set_mode(mode)
-        return self._document(request, {"status": "success"}, "Site mode")
+        return self.document(request, {"status": "success"}, "Site mode")
 
     def _jobs(self, request: Request, account: Account, rest: list) -> Response:
         store = self.site.store
@@ -198,10 +205,10 @@ class AdminApi:
         if not rest:
             return self._jobs_list(request, account, now_ms)
         if rest == ["deleteAll"]:
-            self._require_admin(account)
-            self._require_post(request)
+            self.require_admin(account)
+            self.require_post(request)
             store.delete_finished(now_ms)
-            return self._document(request, {"status": "success"}, "Delete all jobs")
+            return self.document(request, {"status": "success"}, "Delete all jobs")
         if len(rest) > 2 or (len(rest) == 2 and rest[1] not in JOB_OPERATIONS):
             raise ApiError(NOT_FOUND)
         try:
@@ -212,14 +219,14 @@ class AdminApi:
             raise ApiError(FORBIDDEN)
         if len(rest) == 2:
             store.cancel(job.job_id, now_ms)
-            return self._document(request, {"status": "success"}, "Cancel job")
+            return self.document(request, {"status": "success"}, "Cancel job")
         with store.lock:
             record = job.full(store.context)
-        return self._document(request, record, "Job")
+        return self.document(request, record, "Job")
 
     def _jobs_list(self, request: Request, account: Account, now_ms: int) -> Response:
-        detail = _bool(request.param("detail"))
-        sort_by_date = _bool(request.param("sortbydate"))
+        detail = parse_bool(request.param("detail"))
+        sort_by_date = parse_bool(request.param("sortbydate"))
         try:
             num = int(request.param("num") or 100)
         except ValueError:

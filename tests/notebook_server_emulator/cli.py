@@ -17,6 +17,7 @@ from .certificates import generate_certificates
 from .control_api import CONTROL_PREFIX
 from .faults import FaultError, parse_fault_option
 from .http_server import EmulatorServer
+from .notebook_settings import NotebookSettings
 from .scenario import Scenario, ScenarioError, load_scenario
 from .site import EmulatedSite, SiteSettings
 
@@ -31,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--context", default="/arcgis", help="site root path (default /arcgis; /notebooks looks like a Web Adaptor)")
     parser.add_argument("--scenario", help="a scenario file (JSON, or YAML with PyYAML)")
     parser.add_argument("--generate-jobs", type=int, default=0, metavar="N", help="add N generated jobs")
+    parser.add_argument("--generate-notebooks", type=int, default=0, metavar="N", help="add N generated open notebooks")
+    parser.add_argument("--notebook-setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="a notebook setting over the scenario's, e.g. close_operations=old (repeatable)")
     parser.add_argument("--seed", type=int, default=1, help="seed for generated jobs, ids and fault probabilities")
     parser.add_argument("--time-scale", type=float, help="emulated seconds per real second (600: 1 s = 10 min)")
     parser.add_argument("--error-form", choices=["A", "B", "a", "b"], help="error envelope form (default B)")
@@ -58,6 +62,18 @@ def _url_host(host: str) -> str:
     return "[%s]" % host if ":" in host else host
 
 
+def _notebook_settings(texts: list) -> dict:
+    """`name=value` options as changes, checked now so a typo stops the start."""
+    changes = {}
+    for text in texts:
+        if "=" not in text:
+            raise ValueError("a notebook setting is NAME=VALUE, not %r" % text)
+        name, value = text.split("=", 1)
+        changes[name.strip()] = value.strip()
+    NotebookSettings().updated(changes)
+    return changes
+
+
 def main(argv: list | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Handlers first: a stop request during a long load must not be lost (or ignored, when
@@ -73,6 +89,7 @@ def main(argv: list | None = None) -> int:
     try:
         scenario = load_scenario(args.scenario) if args.scenario else Scenario()
         extra_faults = [parse_fault_option(text) for text in args.fault]
+        notebook_settings = _notebook_settings(args.notebook_setting)
     except (OSError, ValueError, ScenarioError, FaultError) as exc:
         print("cannot load the scenario: %s" % exc, file=sys.stderr)
         return 2
@@ -84,6 +101,7 @@ def main(argv: list | None = None) -> int:
         cancelled_status=args.cancelled_status, max_token_minutes=args.max_token_minutes,
         expires_as_string=args.expires_as_string, generate_jobs=args.generate_jobs, seed=args.seed,
         extra_faults=extra_faults, max_num=args.max_num, clock_offset=args.clock_offset,
+        generate_notebooks=args.generate_notebooks, notebook_settings=notebook_settings,
     )
     ssl_context = None
     cert_dir = args.cert_dir
@@ -127,6 +145,7 @@ def main(argv: list | None = None) -> int:
         "context": context,
         "scheme": "http" if args.http else "https",
         "jobs": site.store.count(),
+        "notebooks": site.notebooks.counts(site.now_ms())[0],
         "time_scale": site.clock.time_scale,
         "error_form": site.error_form,
     }

@@ -4,6 +4,8 @@
     job_id = control.add_active_job()
     control.inject_fault("http_503", count=2, path="system/jobs")
     control.finish_job(job_id)
+    notebook = control.open_notebook(username="nbuser")
+    control.make_kernel_busy(notebook["id"], seconds=600)
     assert not any(entry["secret_in_url"] for entry in control.requests())
 """
 
@@ -120,6 +122,52 @@ class EmulatorControl:
         if running_status is not None:
             body["running_status"] = running_status
         return self.call("POST", "jobs/%s/request-cancel" % job_id, body)
+
+    # ----- notebooks and kernels -----
+
+    def open_notebooks(self, specs: list, force: bool = False) -> list:
+        """Open notebooks (scenario notebook specs); returns their control views (id, itemId, containerId,
+        sessionId, kernelId, ...). Refused (409) while READ_ONLY unless force."""
+        return self.call("POST", "notebooks", {"notebooks": specs, "force": force})["notebooks"]
+
+    def open_notebook(self, force: bool = False, **spec) -> dict:
+        return self.open_notebooks([spec], force=force)[0]
+
+    def notebooks(self) -> list:
+        """Every open notebook with its kernel's state."""
+        return self.call("GET", "notebooks")["notebooks"]
+
+    def notebook(self, notebook_id: str) -> dict:
+        return self.call("GET", "notebooks/%s" % notebook_id)
+
+    def close_notebook(self, notebook_id: str) -> None:
+        self.call("POST", "notebooks/%s/close" % notebook_id)
+
+    def make_kernel_busy(self, notebook_id: str, seconds: float | None = None) -> dict:
+        """The kernel runs a cell from now for `seconds` (then idle, last_activity then), or forever (None)."""
+        return self.call("POST", "notebooks/%s/busy" % notebook_id, {"seconds": seconds})
+
+    def touch_notebook(self, notebook_id: str) -> dict:
+        """Activity now: the notebook's idle time starts again."""
+        return self.call("POST", "notebooks/%s/touch" % notebook_id)
+
+    def kill_kernel(self, notebook_id: str) -> dict:
+        """The kernel dies: execution_state "dead", no connections."""
+        return self.call("POST", "notebooks/%s/kill" % notebook_id)
+
+    def set_kernel_state(self, notebook_id: str, execution_state: str, connections: int | None = None) -> dict:
+        """Any execution_state string (idle, busy until told, starting, restarting, or one nobody documented)."""
+        body: dict = {"execution_state": execution_state}
+        if connections is not None:
+            body["connections"] = connections
+        return self.call("POST", "notebooks/%s/state" % notebook_id, body)
+
+    def notebook_settings(self) -> dict:
+        return self.call("GET", "notebook-settings")
+
+    def set_notebook_settings(self, **settings) -> dict:
+        """E.g. idle_notebook_threshold=30, close_operations="old", session_path="free", next_start=True."""
+        return self.call("POST", "notebook-settings", settings)
 
     # ----- faults -----
 

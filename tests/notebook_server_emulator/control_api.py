@@ -1,4 +1,4 @@
-"""The control API tests use to steer the emulator: jobs, faults, clock, tokens, request log, reset.
+"""The control API tests use to steer the emulator: jobs, notebooks and kernels, faults, clock, tokens, log, reset.
 
 It lives under its own path, needs its own secret (X-Control-Secret) and answers with real
 HTTP statuses, so it can never be mistaken for the emulated API.
@@ -13,6 +13,8 @@ from .faults import FaultError
 from .http_exchange import Request, Response
 from .job_store import JobNotFound
 from .jobs import COMPLETED, FAILED
+from .notebook_specs import FOREVER
+from .notebook_store import ContainerNotFound, NotebookNotFound
 from .scenario import ScenarioError
 from .site import SITE_MODES, EmulatedSite, SiteReadOnly
 
@@ -58,6 +60,10 @@ class ControlApi:
             return _json({"error": str(exc)}, exc.status)
         except JobNotFound as exc:
             return _json({"error": "no job %s" % exc.args[0]}, 404)
+        except NotebookNotFound as exc:
+            return _json({"error": "no open notebook %s" % exc.args[0]}, 404)
+        except ContainerNotFound as exc:
+            return _json({"error": "no container %s" % exc.args[0]}, 404)
         except SiteReadOnly as exc:
             return _json({"error": str(exc)}, 409)
         except (FaultError, ScenarioError, ValueError, TypeError, KeyError) as exc:
@@ -79,6 +85,12 @@ class ControlApi:
             return _json(self.state())
         if parts[:1] == ["jobs"]:
             return self._jobs(request, parts[1:])
+        if parts[:1] == ["notebooks"]:
+            return self._notebooks(request, parts[1:])
+        if route == ("GET", "notebook-settings"):
+            return _json(site.notebooks.settings.describe())
+        if route == ("POST", "notebook-settings"):
+            return _json(site.set_notebook_settings(_body(request)).describe())
         if route == ("GET", "faults"):
             return _json(site.faults.describe())
         if route == ("POST", "faults"):
@@ -135,8 +147,10 @@ class ControlApi:
 
     def state(self) -> dict:
         site = self.site
-        return {"site_mode": site.site_mode, "jobs": site.store.count(), "error_form": site.error_form,
-                "faults": site.faults.describe(), **self._switches(), **self._clock()}
+        notebooks, containers = site.notebooks.counts(site.sync())
+        return {"site_mode": site.site_mode, "jobs": site.store.count(), "notebooks": notebooks,
+                "containers": containers, "error_form": site.error_form, "faults": site.faults.describe(),
+                **self._switches(), **self._clock()}
 
     def _jobs(self, request: Request, parts: list) -> Response:
         site, method = self.site, request.method
@@ -171,3 +185,46 @@ class ControlApi:
             raise ControlError(404, "no control resource %s jobs/%s" % (method, "/".join(parts)))
         with store.lock:
             return _json(job.full(store.context))
+
+    def _notebooks(self, request: Request, parts: list) -> Response:
+        site, method = self.site, request.method
+        store = site.notebooks
+        style = store.settings.session_path
+        if not parts and method == "POST":
+            body = _body(request)
+            force = bool(body.pop("force", False))
+            specs = body["notebooks"] if "notebooks" in body else [body]
+            opened = site.open_notebooks(specs, force=force)
+            with store.lock:
+                return _json({"notebooks": [notebook.control_view(style) for notebook in opened]})
+        now_ms = site.sync()
+        if not parts and method == "GET":
+            with store.lock:
+                return _json({"notebooks": [notebook.control_view(style) for notebook in store.notebooks(now_ms)]})
+        notebook_id = parts[0]
+        action = parts[1] if len(parts) > 1 else ""
+        if len(parts) > 2:
+            raise ControlError(404, "no control resource %s notebooks/%s" % (method, "/".join(parts)))
+        if method == "GET" and not action:
+            notebook = store.notebook(notebook_id, now_ms)
+        elif (method == "POST" and action == "close") or (method == "DELETE" and not action):
+            store.close(notebook_id, now_ms)
+            return _json({"closed": notebook_id})
+        elif method == "POST" and action == "busy":
+            body = _body(request)
+            seconds = body.get("seconds")
+            notebook = store.make_busy(notebook_id, now_ms, None if seconds in (None, FOREVER) else float(seconds))
+        elif method == "POST" and action == "touch":
+            notebook = store.touch(notebook_id, now_ms)
+        elif method == "POST" and action == "kill":
+            notebook = store.kill(notebook_id, now_ms)
+        elif method == "POST" and action == "state":
+            body = _body(request)
+            state = body.get("execution_state")
+            if not isinstance(state, str) or not state:
+                raise ControlError(400, "execution_state must be a non-empty string")
+            notebook = store.set_state(notebook_id, now_ms, state, body.get("connections"))
+        else:
+            raise ControlError(404, "no control resource %s notebooks/%s" % (method, "/".join(parts)))
+        with store.lock:
+            return _json(notebook.control_view(style))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import heapq
 import threading
 import time
+from collections.abc import Callable
 
 from .jobs import ENDED, HIDDEN, Job, RenderContext
 
@@ -26,6 +27,12 @@ class JobStore:
         self._version = 0  # any change visible in a list
         self._by_date: list | None = None  # newest first; only membership changes invalidate it
         self._body_cache: dict = {}
+        # Called (under the lock) for each job seen to end, e.g. so a completed openNotebook opens a notebook.
+        self.on_ended: Callable[[Job], None] | None = None
+
+    def _ended(self, job: Job) -> None:
+        if self.on_ended is not None:
+            self.on_ended(job)
 
     # ----- lifecycle -----
 
@@ -53,28 +60,41 @@ class JobStore:
                     job.phase = phase
                     job.detail_json = None
                     changed = True
+                    if phase == ENDED:
+                        self._ended(job)
                 self._schedule(job, now_ms)
             if changed:
                 self._changed()
 
     def _update(self, job: Job, now_ms: int) -> None:
         job.touch()
+        was = job.phase
         job.phase = job.phase_at(now_ms)
         self._schedule(job, now_ms)
         self._changed()
+        if job.phase == ENDED and was != ENDED:
+            self._ended(job)
 
     # ----- membership -----
 
-    def add(self, jobs: list, now_ms: int) -> None:
+    def add(self, jobs: list, now_ms: int, notify: bool = False) -> None:
+        """Add jobs; with notify, those already ended count as seen ending now (a loaded history does not)."""
         with self.lock:
+            seen: set = set()
             for job in jobs:
-                if job.job_id in self._jobs:
+                if job.job_id in self._jobs or job.job_id in seen:
                     raise ValueError("duplicate job id %s" % job.job_id)
+                seen.add(job.job_id)
+            for job in jobs:
                 job.phase = job.phase_at(now_ms)
                 self._jobs[job.job_id] = job
                 self._schedule(job, now_ms)
             self._by_date = None
             self._changed()
+            if notify:
+                for job in jobs:
+                    if job.phase == ENDED:
+                        self._ended(job)
 
     def clear(self) -> None:
         with self.lock:

@@ -1,4 +1,4 @@
-"""Scenario files (JSON, or YAML when PyYAML is installed): settings, users, faults and the jobs to seed.
+"""Scenario files (JSON, or YAML when PyYAML is installed): settings, users, faults, jobs and open notebooks to seed.
 
 Times in a scenario are emulated seconds relative to "now" at load time (negative = in the past).
 """
@@ -11,13 +11,16 @@ import random
 import uuid
 
 from .jobs import COMPLETED, FAILED, Job
+from .notebook_settings import NotebookSettings
+from .notebook_specs import check_notebook_spec
 
 DEFAULT_QUEUED_SECONDS = 5.0
 DEFAULT_DURATION_SECONDS = 60.0
 JOB_KEYS = {"id", "type", "username", "owner", "start", "queued", "duration", "stuck", "final_status",
             "running_status", "inputs", "results", "messages", "ignore_cancel", "cancel_pending_seconds", "count"}
 SCENARIO_KEYS = {"description", "time_scale", "site_mode", "error_form", "cancelled_status", "users", "jobs",
-                 "generate_jobs", "seed", "faults", "max_num", "clock_offset"}
+                 "generate_jobs", "seed", "faults", "max_num", "clock_offset", "notebooks", "generate_notebooks",
+                 "notebook_settings"}
 
 
 class ScenarioError(ValueError):
@@ -38,6 +41,9 @@ class Scenario:
     faults: list = dataclasses.field(default_factory=list)
     max_num: int | None = None
     clock_offset: float | None = None
+    notebooks: list = dataclasses.field(default_factory=list)
+    generate_notebooks: int = 0
+    notebook_settings: dict = dataclasses.field(default_factory=dict)
 
 
 def load_scenario(path: str) -> Scenario:
@@ -62,6 +68,13 @@ def scenario_from_dict(data: dict) -> Scenario:
         raise ScenarioError("unknown scenario keys: %s" % ", ".join(sorted(unknown)))
     for spec in data.get("jobs") or []:
         check_job_spec(spec)
+    for spec in data.get("notebooks") or []:
+        check_notebook_spec(spec)
+    notebook_settings = dict(data.get("notebook_settings") or {})
+    try:
+        NotebookSettings().updated(notebook_settings)
+    except ValueError as exc:
+        raise ScenarioError(str(exc)) from None
     return Scenario(
         description=data.get("description", ""),
         time_scale=data.get("time_scale"),
@@ -75,6 +88,9 @@ def scenario_from_dict(data: dict) -> Scenario:
         faults=list(data.get("faults") or []),
         max_num=data.get("max_num"),
         clock_offset=data.get("clock_offset"),
+        notebooks=list(data.get("notebooks") or []),
+        generate_notebooks=int(data.get("generate_notebooks") or 0),
+        notebook_settings=notebook_settings,
     )
 
 
