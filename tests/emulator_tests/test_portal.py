@@ -37,8 +37,9 @@ def _server_jobs(server, token: str, channel: str = "header", referer: str = REF
 def test_fleet_shares_one_ca_and_lists_its_servers(fleet):
     portal = fleet.portal
     context = ssl.create_default_context(cafile=fleet.ca_path)
-    for url in [portal.sharing_url + "/info?f=json"] + [server.url + "/rest/info/healthcheck?f=json"
-                                                         for server in fleet.servers]:
+    urls = [portal.sharing_url + "/info?f=json"]
+    urls += [server.url + "/rest/info/healthcheck?f=json" for server in fleet.servers]
+    for url in urls:
         with urllib.request.urlopen(url, context=context, timeout=10) as answer:
             assert answer.status == 200
     assert portal.info["url"].endswith("/portal") and portal.info["ca_path"] == fleet.ca_path
@@ -123,8 +124,8 @@ def test_users_see_themselves_administrators_see_everyone(fleet):
 
 def test_servers_list_is_for_administrators(fleet):
     portal = fleet.portal
-    assert portal.sharing("portals/self/servers")["error"] == {"code": 499, "message": "Token Required.",
-                                                                "details": []}
+    required = {"code": 499, "message": "Token Required.", "details": []}
+    assert portal.sharing("portals/self/servers")["error"] == required
     assert portal.sharing("portals/self/servers", portal.token("user"))["error"]["code"] == 403
     second_admin = portal.token(username="gis_admin2", password="gis_admin2-portal-password")
     assert len(portal.sharing("portals/self/servers", second_admin)["servers"]) == 4

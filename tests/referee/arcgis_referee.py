@@ -160,16 +160,16 @@ class Referee:
             resource = entry["path"][len(context):].strip("/")
             probe = resource in PORTAL_PROBES and entry["status"] == 404
             self.check(probe or (entry["status"] == 200 and entry["error_code"] is None),
-                       "%s: the emulated Portal answered %s %s with %s/%s" % (label, entry["method"], entry["path"],
-                                                                            entry["status"], entry["error_code"]))
+                       "%s: the emulated Portal answered %s %s with %s/%s"
+                       % (label, entry["method"], entry["path"], entry["status"], entry["error_code"]))
             self.check(not entry["secret_in_url"], "%s: a secret in the URL of %s" % (label, entry["path"]))
         for line, control in self.servers:
             entries = control.requests(since=server_since[line["url"]])
             self.check(bool(entries), "%s: nothing asked %s" % (label, line["url"]))
             for entry in entries:
                 self.check(entry["status"] == 200 and entry["error_code"] is None,
-                           "%s: %s answered %s %s with %s/%s" % (label, line["url"], entry["method"], entry["path"],
-                                                                entry["status"], entry["error_code"]))
+                           "%s: %s answered %s %s with %s/%s"
+                           % (label, line["url"], entry["method"], entry["path"], entry["status"], entry["error_code"]))
                 self.check(entry["token_issuer"] == "portal", "%s: %s %s was not read with a Portal token"
                            % (label, line["url"], entry["path"]))
                 self.check(not entry["secret_in_url"], "%s: a secret in the URL of %s" % (label, entry["path"]))
@@ -226,8 +226,8 @@ def main(argv: list | None = None) -> int:
         print("referee: " + note)
     for problem in referee.problems:
         print("REFEREE FAIL: " + problem, file=sys.stderr)
-    print("referee: %s in %.1f s" % ("FAILED" if referee.problems else "arcgis 2.4.4, the emulators and %s agree"
-                                      % MODULE, time.monotonic() - began))
+    verdict = "FAILED" if referee.problems else "arcgis 2.4.4, the emulators and %s agree" % MODULE
+    print("referee: %s in %.1f s" % (verdict, time.monotonic() - began))
     return 1 if referee.problems else 0
 
 

@@ -114,9 +114,9 @@ def task_from_spec(spec: dict, now_ms: int, default_owner: str, rng: random.Rand
         task_id = str(spec.get("id") or _hex_id(rng))
         start_ms = now_ms + int(float(spec.get("start", 0)) * 1000)
         end_ms = now_ms + int(float(spec["end"]) * 1000) if spec.get("end") is not None else None
-        parameters = spec.get("parameters") or {"itemId": item_id, "updatePortalItem": True,
-                                                 "saveInjectedParameters": False, "notebookParameters": {},
-                                                 "timeout": 20}
+        parameters = spec.get("parameters") or {
+            "itemId": item_id, "updatePortalItem": True, "saveInjectedParameters": False, "notebookParameters": {},
+            "timeout": 20}
         task = ScheduledTask(
             task_id=task_id, item_id=item_id, owner=str(spec.get("owner") or spec.get("username") or default_owner),
             title=str(spec.get("title") or "Scheduled notebook %s" % item_id[:8]), every_minutes=minutes,
