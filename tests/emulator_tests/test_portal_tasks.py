@@ -193,6 +193,8 @@ def test_paging_with_start_num_and_next_start(fleet):
     assert len(last["tasks"]) == 1 and last["nextStart"] == -1
     beyond = portal.sharing("portals/self/allScheduledTasks", token, start=50)
     assert beyond["tasks"] == [] and beyond["nextStart"] == -1 and beyond["total"] == 11
+    at_least_one = portal.sharing("portals/self/allScheduledTasks", token, num=0)
+    assert len(at_least_one["tasks"]) == 1 and at_least_one["nextStart"] == 2
     mine = portal.sharing("community/users/nbuser/tasks", token, types="ExecuteNotebook", num=4)
     assert mine["total"] == 9 and len(mine["tasks"]) == 4 and mine["nextStart"] == 5
 

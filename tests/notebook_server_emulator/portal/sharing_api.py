@@ -216,7 +216,8 @@ class SharingApi:
         type_set = {name.strip().lower() for name in types.split(",") if name.strip()} if types else None
         try:
             start = max(1, int(request.param("start") or 1))
-            num = max(0, min(int(request.param("num") or DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE))
+            # At least 1: a page of nothing would send a client paging by nextStart round in circles.
+            num = max(1, min(int(request.param("num") or DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE))
         except ValueError:
             raise ApiError(BAD_REQUEST, "Invalid value for start or num.") from None
         tasks = self.site.tasks.select(types=type_set, active=_bool(request.param("active")), owner=owner,
