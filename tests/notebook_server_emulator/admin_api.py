@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 
 from . import html_pages
-from .accounts import Account
+from .accounts import ADMIN, Account
 from .envelopes import (BAD_REQUEST, FORBIDDEN, INVALID_TOKEN, METHOD_NOT_ALLOWED, NOT_FOUND, TOKEN_REQUIRED,
                         ApiError, error_body)
+from .federation import PortalUnreachable, PortalVerdict
 from .http_exchange import HTML_TYPE, Request, Response
 from .job_store import JobNotFound
 from .notebook_resources import NotebookResources
 from .site import SITE_MODES, EmulatedSite
+from .tokens import INVALID
 
 VERSION = "11.3"
 # Where a token may travel, in the order a server looks for it.
@@ -75,14 +77,43 @@ class AdminApi:
             raise ApiError(TOKEN_REQUIRED)
         channel, value = channels[0]
         entry["token_channel"] = channel
-        token, problem = self.site.tokens.check(value, request.header("Referer"), request.client_ip, self.site.now_ms())
+        tokens = self.site.tokens
+        referer, client_ip = request.header("Referer"), request.client_ip
+        token, problem = tokens.check(value, referer, client_ip, self.site.now_ms())
+        verdict = None
+        if token is None and problem == INVALID and not tokens.knows(value) and self.site.federation is not None:
+            # Not one of ours: perhaps our Portal's. Adopted, it also obeys this server's expiry and restarts.
+            verdict = self._ask_portal(value, request)
+            tokens.adopt(value, verdict.username, verdict.client, verdict.bound_to, verdict.role)
+            token, problem = tokens.check(value, referer, client_ip, self.site.now_ms())
         if token is None:
             raise ApiError(INVALID_TOKEN, problem)
+        if token.portal_role is not None:
+            # The Portal judges every use of its tokens (its clock, its revocations); only its admins administer.
+            verdict = verdict or self._ask_portal(value, request)
+            entry["token_issuer"] = "portal"
+            entry["username"] = verdict.username
+            if verdict.role != ADMIN:
+                raise ApiError(FORBIDDEN)
+            return Account(verdict.username, "", ADMIN)
         account = self.site.accounts.get(token.username)
         if account is None:
             raise ApiError(INVALID_TOKEN)
+        entry["token_issuer"] = "server"
         entry["username"] = account.username
         return account
+
+    def _ask_portal(self, value: str, request: Request) -> PortalVerdict:
+        federation = self.site.federation
+        if federation is None:
+            raise ApiError(INVALID_TOKEN)  # adopted from a Portal this server has since left
+        try:
+            verdict = federation.validate(value, request.header("Referer"), request.client_ip)
+        except PortalUnreachable:
+            raise ApiError(INVALID_TOKEN, None, ["The portal could not be reached to validate the token."]) from None
+        if not verdict.valid:
+            raise ApiError(INVALID_TOKEN, verdict.message)
+        return verdict
 
     @staticmethod
     def require_post(request: Request) -> None:

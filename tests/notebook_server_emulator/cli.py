@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=11443, help="port; 0 picks a free one (default 11443)")
     parser.add_argument("--http", action="store_true", help="plain HTTP instead of HTTPS")
     parser.add_argument("--cert-dir", help="where to write ca.pem, server.pem, server.key (default: a new temp dir)")
+    parser.add_argument("--ca-dir", help="sign with the CA kept in this directory (made on first use), so emulators "
+                                         "of a fleet share one ca_path")
     parser.add_argument("--context", default="/arcgis", help="site root path (default /arcgis; /notebooks looks like a Web Adaptor)")
     parser.add_argument("--scenario", help="a scenario file (JSON, or YAML with PyYAML)")
     parser.add_argument("--generate-jobs", type=int, default=0, metavar="N", help="add N generated jobs")
@@ -104,12 +106,15 @@ def main(argv: list | None = None) -> int:
         generate_notebooks=args.generate_notebooks, notebook_settings=notebook_settings,
     )
     ssl_context = None
+    ca_path = None
     cert_dir = args.cert_dir
     own_cert_dir = False
     if not args.http:
         if not cert_dir:
             cert_dir, own_cert_dir = tempfile.mkdtemp(prefix="nbemu-certs-"), True
-        files = generate_certificates(cert_dir, extra_hosts=(args.host,) if args.host not in ("0.0.0.0", "::") else ())
+        files = generate_certificates(cert_dir, extra_hosts=(args.host,) if args.host not in ("0.0.0.0", "::") else (),
+                                      ca_dir=args.ca_dir)
+        ca_path = files.ca_path
         ssl_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ssl_context.load_cert_chain(files.cert_path, files.key_path)
     control_secret = args.control_secret or secrets.token_urlsafe(24)
@@ -131,7 +136,7 @@ def main(argv: list | None = None) -> int:
     start_line = {
         "url": settings.public_base,
         "admin_url": settings.public_base + "/admin",
-        "ca_path": os.path.join(cert_dir, "ca.pem") if ssl_context else None,
+        "ca_path": ca_path,
         "cert_dir": cert_dir if ssl_context else None,
         "username": settings.admin_username,
         "password": settings.admin_password,

@@ -1,4 +1,4 @@
-"""The control API tests use to steer the emulator: jobs, notebooks and kernels, faults, clock, tokens, log, reset.
+"""The control API tests use to steer the emulator: jobs, notebooks, kernels, faults, clock, tokens, log, federation.
 
 It lives under its own path, needs its own secret (X-Control-Secret) and answers with real
 HTTP statuses, so it can never be mistaken for the emulated API.
@@ -10,6 +10,7 @@ import hmac
 import json
 
 from .faults import FaultError
+from .federation import federation_from_dict
 from .http_exchange import Request, Response
 from .job_store import JobNotFound
 from .jobs import COMPLETED, FAILED
@@ -130,6 +131,8 @@ class ControlApi:
             uses = _body(request).get("uses")
             site.tokens.expire_after_uses(None if uses is None else int(uses))
             return _json({"uses": uses})
+        if parts[:1] == ["federation"]:
+            return self._federation(request, parts[1:])
         if route == ("POST", "mode"):
             mode = str(_body(request).get("site_mode", "")).upper()
             if mode not in SITE_MODES:
@@ -137,6 +140,19 @@ class ControlApi:
             site.set_mode(mode)
             return _json({"site_mode": mode})
         raise ControlError(404, "no control resource %s %s" % (method, "/".join(parts)))
+
+    def _federation(self, request: Request, parts: list) -> Response:
+        """The Portal this server trusts (a Portal sets it when a server is registered with it)."""
+        site, method = self.site, request.method
+        if parts:
+            raise ControlError(404, "no control resource %s federation/%s" % (method, "/".join(parts)))
+        if method == "POST":
+            site.federation = federation_from_dict(_body(request))
+        elif method == "DELETE":
+            site.federation = None
+        elif method != "GET":
+            raise ControlError(405, "federation: GET, POST or DELETE")
+        return _json(site.federation.describe() if site.federation else {"federated": False})
 
     def _clock(self) -> dict:
         clock = self.site.clock
@@ -150,7 +166,7 @@ class ControlApi:
         notebooks, containers = site.notebooks.counts(site.sync())
         return {"site_mode": site.site_mode, "jobs": site.store.count(), "notebooks": notebooks,
                 "containers": containers, "error_form": site.error_form, "faults": site.faults.describe(),
-                **self._switches(), **self._clock()}
+                "federated": site.federation is not None, **self._switches(), **self._clock()}
 
     def _jobs(self, request: Request, parts: list) -> Response:
         site, method = self.site, request.method

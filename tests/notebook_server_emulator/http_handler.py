@@ -121,6 +121,7 @@ class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
             "body_keys": sorted(request.form),
             "token_channel": None,
             "token_channels": [],
+            "token_issuer": None,
             "secret_in_url": self._secret_in_url(request),
             "referer": request.header("Referer"),
             "username": None,
@@ -173,7 +174,7 @@ class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
             time.sleep(fault.seconds)
         if kind == fault_kinds.EXPIRE_TOKENS:
             site.tokens.expire_all()
-        response = self.server.admin_api.handle(request, entry)
+        response = self.server.api.handle(request, entry)
         if fault is not None:
             answer_faults.rewrite(fault, response)
         return response

@@ -11,6 +11,7 @@ from .accounts import ADMIN, USER, Account, Accounts
 from .clock import EmulatedClock
 from .envelopes import FORM_B
 from .faults import FaultPlan
+from .federation import PortalFederation
 from .job_store import JobStore
 from .jobs import COMPLETED, DEFAULT_CANCELLED_STATUS, Job, RenderContext, stable_hex_id
 from .notebook_settings import NotebookSettings
@@ -69,6 +70,8 @@ class EmulatedSite:
         self.max_num: int | None = None  # the most records one jobs list answer holds, whatever num asks
         self._restart_lock = threading.Lock()
         self._restarting_until = 0.0
+        # Configuration, not state: a reset keeps it (set through the control API, usually by the Portal).
+        self.federation: PortalFederation | None = None
         self.reset()
 
     def _first(self, *values):
