@@ -17,7 +17,9 @@ _TAIL_BYTES = 256
 HUGE_TOTAL = 10 ** 12
 # Items a client must not take for job records, one of each JSON type that is not an object.
 NON_OBJECTS = ("jnot-a-record", 42, None, ["jobId", "status"], True, 1.5)
-_TIME_PLACEHOLDER = "@@emulator-huge-time@@"
+_PLACEHOLDER = "@@emulator-placeholder@@"  # replaced by text json.dumps cannot write (1e999)
+# The record lists of list answers: jobs; notebooks, containers, sessions; the Portal's servers and tasks.
+RECORD_LISTS = ("asyncJobs", "notebooks", "containers", "sessions", "servers", "tasks")
 
 
 def mangle_json(body: bytes) -> bytes:
@@ -26,15 +28,7 @@ def mangle_json(body: bytes) -> bytes:
     return (text[:-1] + b",}") if text.endswith(b"}") else text + b"<"
 
 
-def odd_total(body: bytes, form: str, value: int | None) -> bytes:
-    """The jobs list with its total in another form; other answers unchanged."""
-    match = _TOTAL_TAIL.search(body, max(0, len(body) - _TAIL_BYTES))
-    if match is None:
-        return body
-    separator, real, closing = match.group(1), int(match.group(2)), match.group(3)
-    number = real if value is None else value
-    if form == "absent":
-        return body[:match.start()] + closing
+def _total_text(form: str, number: int, value: int | None) -> bytes:
     shown = {
         "float": "%d.0" % number,
         "float_string": '"%d.0"' % number,
@@ -43,7 +37,28 @@ def odd_total(body: bytes, form: str, value: int | None) -> bytes:
         "infinite": "1e999",  # Python's json reads it as inf
         "huge": str(HUGE_TOTAL if value is None else value),
     }[form]
-    return body[:match.start()] + separator + b'"total":' + shown.encode("ascii") + closing
+    return shown.encode("ascii")
+
+
+def odd_total(body: bytes, form: str, value: int | None) -> bytes:
+    """A list answer (jobs, notebooks page, Portal task page) with its total in another form; others unchanged."""
+    match = _TOTAL_TAIL.search(body, max(0, len(body) - _TAIL_BYTES))
+    if match is not None:
+        separator, real, closing = match.group(1), int(match.group(2)), match.group(3)
+        number = real if value is None else value
+        if form == "absent":
+            return body[:match.start()] + closing
+        return body[:match.start()] + separator + b'"total":' + _total_text(form, number, value) + closing
+    # Other pages put total first: small enough to parse and write again.
+    document = _document(body)
+    if not isinstance(document, dict) or type(document.get("total")) is not int:
+        return body
+    number = document["total"] if value is None else value
+    if form == "absent":
+        del document["total"]
+        return _dumps(document, body)
+    document["total"] = _PLACEHOLDER
+    return _dumps(document, body).replace(b'"%s"' % _PLACEHOLDER.encode("ascii"), _total_text(form, number, value))
 
 
 def _insert_member(body: bytes, name: str, value_parts: list) -> tuple | None:
@@ -99,19 +114,27 @@ def _document(body: bytes):
         return None
 
 
+def _dumps(document, body: bytes) -> bytes:
+    """The document written again, indented if the answer was (pjson)."""
+    return json.dumps(document, indent=2 if b"\n" in body else None).encode("utf-8")
+
+
 def non_object_records(body: bytes) -> bytes:
-    """The jobs list with non-objects between its records (one before each record, the rest at the end)."""
+    """A list answer with non-objects between its records (one before each record, the rest at the end)."""
     document = _document(body)
-    if not isinstance(document, dict) or not isinstance(document.get("asyncJobs"), list):
+    if not isinstance(document, dict):
         return body
-    records, mixed = document["asyncJobs"], []
+    name = next((name for name in RECORD_LISTS if isinstance(document.get(name), list)), None)
+    if name is None:
+        return body
+    records, mixed = document[name], []
     for index, item in enumerate(NON_OBJECTS):
         mixed.append(item)
         if index < len(records):
             mixed.append(records[index])
     mixed.extend(records[len(NON_OBJECTS):])
-    document["asyncJobs"] = mixed
-    return json.dumps(document).encode("utf-8")
+    document[name] = mixed
+    return _dumps(document, body)
 
 
 def huge_start_time(body: bytes, value: str, field: str) -> bytes:
@@ -126,9 +149,9 @@ def huge_start_time(body: bytes, value: str, field: str) -> bytes:
     if not records:
         return body
     for name in (("startTime", "endTime") if field == "both" else (field,)):
-        records[0][name] = _TIME_PLACEHOLDER
+        records[0][name] = _PLACEHOLDER
     # json.dumps cannot write 1e999 (it would write Infinity, which is not JSON): put the text in afterwards.
-    return json.dumps(document).replace('"%s"' % _TIME_PLACEHOLDER, value).encode("utf-8")
+    return _dumps(document, body).replace(b'"%s"' % _PLACEHOLDER.encode("ascii"), value.encode("ascii"))
 
 
 def rewrite(fault: Fault, response: Response) -> None:

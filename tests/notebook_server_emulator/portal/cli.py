@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--scenario", help="a Portal scenario file (JSON, or YAML with PyYAML)")
     parser.add_argument("--seed", type=int, default=1, help="seed for ids and fault probabilities")
     parser.add_argument("--time-scale", type=float, help="emulated seconds per real second")
+    parser.add_argument("--clock-offset", type=float, metavar="SECONDS",
+                        help="the emulated clock starts this far ahead of the host's (negative: behind)")
     parser.add_argument("--admin-user", default="portaladmin", help="an org_admin (default portaladmin)")
     parser.add_argument("--admin-password", help="default: random, printed in the start line")
     parser.add_argument("--user", default="nbuser", help="an org_user (default nbuser)")
@@ -86,7 +88,7 @@ def main(argv: list | None = None) -> int:
         context=context, admin_username=args.admin_user,
         admin_password=args.admin_password or secrets.token_urlsafe(12), user_username=args.user,
         user_password=args.user_password or secrets.token_urlsafe(12), time_scale=args.time_scale,
-        max_token_minutes=args.max_token_minutes, seed=args.seed, portal_id=args.portal_id,
+        clock_offset=args.clock_offset, max_token_minutes=args.max_token_minutes, seed=args.seed, portal_id=args.portal_id,
         portal_name=args.portal_name, admin_url_key=args.admin_url_key,
         admin_public_url=False if args.no_admin_public_url else None,
         other_servers=False if args.no_other_servers else None, force_runs=args.force_runs,

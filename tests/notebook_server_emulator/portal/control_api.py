@@ -101,6 +101,8 @@ class PortalControlApi:
             return _json({"status": "cleared"})
         if route == ("POST", "clock"):
             body = _body(request)
+            if body.get("offset_seconds") is not None:
+                site.clock.set_offset(float(body["offset_seconds"]))
             if body.get("time_scale") is not None:
                 site.clock.set_time_scale(float(body["time_scale"]))
             if body.get("advance_seconds"):
@@ -118,7 +120,8 @@ class PortalControlApi:
         raise ControlError(404, "no control resource %s %s" % (method, "/".join(parts)))
 
     def _clock(self) -> dict:
-        return {"now_ms": self.site.now_ms(), "time_scale": self.site.clock.time_scale}
+        clock = self.site.clock
+        return {"now_ms": clock.now_ms(), "time_scale": clock.time_scale, "offset_seconds": clock.offset_seconds()}
 
     def state(self) -> dict:
         site = self.site

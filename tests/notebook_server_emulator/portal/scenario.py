@@ -11,8 +11,8 @@ import json
 from ..scenario import ScenarioError
 from .servers import ADMIN_URL_KEYS
 
-PORTAL_SCENARIO_KEYS = {"description", "time_scale", "seed", "portal_id", "portal_name", "users", "faults",
-                        "servers", "other_servers", "tasks", "admin_url_key", "admin_public_url"}
+PORTAL_SCENARIO_KEYS = {"description", "time_scale", "clock_offset", "seed", "portal_id", "portal_name", "users",
+                        "faults", "servers", "other_servers", "tasks", "admin_url_key", "admin_public_url"}
 USER_KEYS = {"username", "password", "role", "full_name", "email"}
 
 
@@ -20,6 +20,7 @@ USER_KEYS = {"username", "password", "role", "full_name", "email"}
 class PortalScenario:
     description: str = ""
     time_scale: float | None = None
+    clock_offset: float | None = None  # seconds ahead of the host's clock (negative: behind)
     seed: int | None = None
     portal_id: str | None = None
     portal_name: str | None = None
@@ -63,7 +64,8 @@ def portal_scenario_from_dict(data: dict) -> PortalScenario:
     if key is not None and key not in ADMIN_URL_KEYS:
         raise ScenarioError("admin_url_key must be one of %s" % ", ".join(ADMIN_URL_KEYS))
     return PortalScenario(
-        description=str(data.get("description", "")), time_scale=data.get("time_scale"), seed=data.get("seed"),
+        description=str(data.get("description", "")), time_scale=data.get("time_scale"),
+        clock_offset=data.get("clock_offset"), seed=data.get("seed"),
         portal_id=data.get("portal_id"), portal_name=data.get("portal_name"), users=list(data.get("users") or []),
         faults=list(data.get("faults") or []), servers=list(data.get("servers") or []),
         other_servers=data.get("other_servers"), tasks=list(data.get("tasks") or []), admin_url_key=key,

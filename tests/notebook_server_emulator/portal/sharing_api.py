@@ -88,7 +88,8 @@ class SharingApi:
     def handle(self, request: Request, entry: dict) -> Response:
         context = self.site.settings.context
         if not (request.path == context or request.path.startswith(context + "/")):
-            return Response(status=404, body=html_pages.error_page(404, "Not Found"), content_type=HTML_TYPE)
+            # Not this Portal (a mistyped Web Adaptor name): the web server's own page, as for a server.
+            return Response(status=404, body=html_pages.web_server_not_found_page(), content_type=HTML_TYPE)
         parts = [part for part in request.path[len(context):].split("/") if part]
         entry["resource"] = "/".join(parts)
         if parts[:2] != ["sharing", "rest"]:

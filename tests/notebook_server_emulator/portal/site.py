@@ -30,6 +30,7 @@ class PortalSettings:
     user_username: str = "nbuser"
     user_password: str = ""
     time_scale: float | None = None
+    clock_offset: float | None = None  # None: the scenario's, else 0
     max_token_minutes: int = 20160  # Portal's default cap: two weeks
     seed: int = 1
     public_base: str = ""  # the Portal's URL (https://host:port/portal)
@@ -78,7 +79,8 @@ class PortalSite:
     def reset(self) -> None:
         """Back to the start: scenario users, tasks and fictitious servers; emulated servers stay federated."""
         settings, scenario = self.settings, self.scenario
-        self.clock = EmulatedClock(float(_first(settings.time_scale, scenario.time_scale, 1.0)))
+        self.clock = EmulatedClock(float(_first(settings.time_scale, scenario.time_scale, 1.0)),
+                                   float(_first(settings.clock_offset, scenario.clock_offset, 0.0)))
         self.admin_url_key = str(_first(settings.admin_url_key, scenario.admin_url_key, "adminUrl"))
         self.admin_public_url = bool(_first(settings.admin_public_url, scenario.admin_public_url, True))
         accounts = {settings.admin_username: Account(settings.admin_username, settings.admin_password, ADMIN),
