@@ -166,8 +166,8 @@ def test_list_faults_on_the_portals_task_pages_and_servers_list(fleet):
     portal.control.inject_fault("non_object_records", path="servers$")
     mixed = portal.sharing("portals/self/servers", token)["servers"]
     assert mixed[0] == "jnot-a-record" and _only_objects(mixed) == servers
-    assert [entry["fault"] for entry in portal.control.requests()[-4:]] == [None, "odd_total", None,
-                                                                           "non_object_records"]
+    faults = [entry["fault"] for entry in portal.control.requests()[-4:]]
+    assert faults == [None, "odd_total", None, "non_object_records"]
 
 
 # ----- one reset for everything -----

@@ -51,7 +51,8 @@ def odd_total(body: bytes, form: str, value: int | None) -> bytes:
         return body[:match.start()] + separator + b'"total":' + _total_text(form, number, value) + closing
     # Other pages put total first: small enough to parse and write again.
     document = _document(body)
-    if not isinstance(document, dict) or type(document.get("total")) is not int:
+    total = document.get("total") if isinstance(document, dict) else None
+    if isinstance(total, bool) or not isinstance(total, int):
         return body
     number = document["total"] if value is None else value
     if form == "absent":
