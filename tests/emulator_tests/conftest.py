@@ -100,7 +100,7 @@ def shared_emulator(start_emulator):
 
 @pytest.fixture()
 def site(shared_emulator):
-    """The shared demo emulator, reset to its start state (jobs, tokens, faults, log, clock, mode)."""
+    """The shared demo emulator, reset to its start state (jobs, notebooks, tokens, faults, log, clock, switches, mode)."""
     shared_emulator.control.reset()
     shared_emulator.session.close()
     shared_emulator.session = requests.Session()

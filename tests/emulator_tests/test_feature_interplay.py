@@ -1,5 +1,4 @@
-"""Features of the emulator together: hostile list answers on notebooks and Portal lists, Portal tokens on notebooks
-and containers, the Portal's own clock and 404 page, one reset for everything."""
+"""Features together: hostile list answers on notebooks and Portal lists, Portal tokens on notebooks, the Portal's clock, one reset."""
 
 from __future__ import annotations
 
