@@ -15,13 +15,14 @@ export LC_ALL := C.UTF-8
 export ANSIBLE_NOCOLOR := 1
 
 .PHONY: help venv demo test sanity units emulator-tests integration lint docs-lint \
-        changelog-lint build-check ee-check matrix matrix-older clean bench
+        changelog-lint build-check ee-check matrix matrix-older clean bench referee
 
 help:
 	@echo "make demo   - start the bundled emulator and run the example playbooks against it (installs the runtime only)"
 	@echo "make test   - every check: sanity, units, emulator tests, integration, lint, docs, changelog, build,"
 	@echo "              execution environment, and units + integration on ansible-core 2.16-2.18"
 	@echo "make sanity | units | emulator-tests | integration | lint | docs-lint | changelog-lint | build-check | ee-check"
+	@echo "make referee - Esri's arcgis client (own venv, .venv-arcgis) must read what the emulators hold"
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; run: make PYTHON=python3 ..." >&2; exit 1; }
@@ -82,6 +83,20 @@ matrix:
 # claimed versions (about 5 minutes each on a 2-core machine).
 matrix-older:
 	scripts/matrix.sh 2.16 2.17 2.18
+
+# Esri's own client referees the emulator: arcgis==2.4.4 in a venv of its own (about 40 s to build once).
+ARCGIS_VENV := .venv-arcgis
+ARCGIS_STAMP := $(ARCGIS_VENV)/.installed
+
+$(ARCGIS_STAMP): tests/referee/requirements.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; run: make PYTHON=python3 ..." >&2; exit 1; }
+	$(PYTHON) -m venv $(ARCGIS_VENV)
+	$(ARCGIS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(ARCGIS_VENV)/bin/python -m pip install --quiet -r tests/referee/requirements.txt
+	touch $(ARCGIS_STAMP)
+
+referee: $(STAMP) $(ARCGIS_STAMP)
+	ARCGIS_PYTHON=$(CURDIR)/$(ARCGIS_VENV)/bin/python scripts/arcgis_referee.sh
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

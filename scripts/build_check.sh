@@ -12,7 +12,7 @@ ansible-galaxy collection build --force --output-path "$out" . >/dev/null
 tarball=$(ls "$out"/gisadmin-notebook_server-*.tar.gz)
 echo "built $tarball ($(du -k "$tarball" | cut -f1) KiB)"
 
-forbidden='(^|/)(\.venv|\.ansible|\.git|\.ci|\.pytest_cache|__pycache__|bench|build|scripts|demo-output)(/|$)|tests/output/|tests/notebook_server_emulator/|tests/emulator_tests/|\.tar\.gz$|\.pyc$|^Makefile$|^requirements-(demo|dev)\.txt$'
+forbidden='(^|/)(\.venv|\.venv-arcgis|\.ansible|\.git|\.ci|\.pytest_cache|__pycache__|bench|build|scripts|demo-output)(/|$)|tests/output/|tests/notebook_server_emulator/|tests/emulator_tests/|tests/referee/|\.tar\.gz$|\.pyc$|^Makefile$|^requirements-(demo|dev)\.txt$'
 if tar -tzf "$tarball" | grep -E "$forbidden"; then
     echo "FAIL: the tarball holds files that are not part of the collection (listed above)" >&2
     exit 1

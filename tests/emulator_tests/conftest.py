@@ -100,8 +100,122 @@ def shared_emulator(start_emulator):
 
 @pytest.fixture()
 def site(shared_emulator):
-    """The shared demo emulator, reset to its start state (jobs, tokens, faults, log, clock, mode)."""
+    """The shared demo emulator, reset to its start state (jobs, notebooks, tokens, faults, log, clock, switches, mode)."""
     shared_emulator.control.reset()
     shared_emulator.session.close()
     shared_emulator.session = requests.Session()
     return shared_emulator
+
+
+# ----- the emulated Portal and its federated servers -----
+
+class Portal:
+    """One running emulated Portal: its start line, its control client and helpers for the sharing API."""
+
+    def __init__(self, start_line: dict):
+        from notebook_server_emulator.portal.control import PortalControl
+
+        self.info = start_line
+        self.url = start_line["url"]
+        self.sharing_url = self.url + "/sharing/rest"
+        self.verify = start_line["ca_path"] or True
+        self.control = PortalControl.from_start_line(start_line)
+        self.session = requests.Session()
+
+    def credentials(self, who: str = "admin") -> tuple:
+        account = self.info[who]
+        return account["username"], account["password"]
+
+    def token(self, who: str = "admin", referer: str = REFERER, username: str | None = None,
+              password: str | None = None, **extra) -> str:
+        if username is None:
+            username, password = self.credentials(who)
+        data = {"username": username, "password": password, "client": "referer", "referer": referer, "f": "json",
+                **extra}
+        answer = self.session.post(self.sharing_url + "/generateToken", data=data, verify=self.verify, timeout=30)
+        document = answer.json()
+        assert "token" in document, document
+        return document["token"]
+
+    def sharing(self, path: str, token: str | None = None, method: str = "GET", referer: str = REFERER,
+                **params) -> dict:
+        """A sharing API resource, token as Esri's client sends it (X-Esri-Authorization), decoded JSON."""
+        headers = {"Referer": referer}
+        if token is not None:
+            headers["X-Esri-Authorization"] = "Bearer " + token
+        params = {"f": "json", **params}
+        url = self.sharing_url + "/" + path.lstrip("/")
+        if method == "POST":
+            answer = self.session.post(url, data=params, headers=headers, verify=self.verify, timeout=30)
+        else:
+            answer = self.session.get(url, params=params, headers=headers, verify=self.verify, timeout=30)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    def close(self) -> None:
+        self.session.close()
+
+
+class Fleet:
+    """An emulated Portal with two federated emulated Notebook Servers (one CA), as fleet.start_fleet starts them."""
+
+    def __init__(self, state_file: str, document: dict):
+        self.state_file = state_file
+        self.portal = Portal(document["portal"])
+        self.servers = []
+        for line in document["servers"]:
+            server = Emulator(line["state_file"])
+            server.portal_server_id = line["portal_server_id"]
+            self.servers.append(server)
+        self.ca_path = document["ca_path"]
+
+    def reset(self) -> None:
+        self.portal.control.reset()
+        for server in self.servers:
+            server.control.reset()
+
+
+@pytest.fixture(scope="session")
+def start_portal(tmp_path_factory):
+    """Factory: start a lone emulated Portal with these options (stopped at the end of the session)."""
+    started = []
+
+    def start(*options: str, timeout: float = 30) -> Portal:
+        state_file = str(tmp_path_factory.mktemp("portal") / "portal.json")
+        launch("start", "--state-file", state_file, "--timeout", str(timeout), "--portal", "--", "--port", "0",
+               *options)
+        with open(state_file, encoding="utf-8") as handle:
+            portal = Portal(json.load(handle))
+        portal.state_file = state_file
+        started.append(portal)
+        return portal
+
+    yield start
+    for portal in started:
+        portal.close()
+        launch("stop", "--state-file", portal.state_file, check=False)
+
+
+@pytest.fixture(scope="session")
+def shared_fleet(tmp_path_factory):
+    """The Portal scenario with two servers: the second listed as an ArcGIS server whose function includes notebooks."""
+    from notebook_server_emulator.fleet import start_fleet, stop_fleet
+
+    state_file = str(tmp_path_factory.mktemp("fleet") / "fleet.json")
+    document = start_fleet(state_file, servers=2,
+                           portal_args=["--scenario", os.path.join(SCENARIOS, "portal.json")],
+                           server_args=[["--scenario", os.path.join(SCENARIOS, "demo.json")]],
+                           listings=[{}, {"server_type": "ArcGIS", "server_function": "GeoAnalytics,NotebookServer"}])
+    fleet = Fleet(state_file, document)
+    yield fleet
+    fleet.portal.close()
+    for server in fleet.servers:
+        server.close()
+    stop_fleet(state_file)
+
+
+@pytest.fixture()
+def fleet(shared_fleet):
+    """The shared fleet, every member reset to its start state (federation stays)."""
+    shared_fleet.reset()
+    return shared_fleet

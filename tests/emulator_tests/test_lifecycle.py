@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from conftest import REFERER
 from notebook_server_emulator.control import ControlApiError
 
 
@@ -144,3 +145,79 @@ def test_a_bad_scenario_is_refused(tmp_path):
     result = launch("start", "--state-file", str(tmp_path / "s.json"), "--", "--port", "0", "--scenario", str(scenario),
                     check=False)
     assert result.returncode != 0 and "colour" in result.stderr
+
+
+def test_a_job_that_ends_as_error_is_read_by_id_without_an_error_envelope(site):
+    token = site.token()
+    job_id = site.control.add_job(queued=0, duration=5, final_status="ERROR")
+    site.control.advance_clock(6)
+    answer = site.post("admin/system/jobs/" + job_id, {"f": "json", "token": token}, headers={"Referer": REFERER})
+    assert answer.status_code == 200
+    record = answer.json()
+    assert record["status"] == "ERROR" and record["jobId"] == job_id and "endTime" in record
+    assert "error" not in record and record.get("code") is None and "results" not in record
+    assert site.control.requests()[-1]["error_code"] is None
+    finished_now = site.control.finish_job(site.control.add_active_job(), status="ERROR")
+    assert site.admin("system/jobs/" + finished_now["jobId"], token)["status"] == "ERROR"
+
+
+@pytest.mark.parametrize("running_status", ["CANCELLING", "CANCEL_REQUESTED"])
+def test_cancel_statuses_can_be_running_statuses(site, running_status):
+    token = site.token()
+    job_id = site.control.add_job(queued=0, duration=600, running_status=running_status, final_status="cancelled")
+    record = site.admin("system/jobs/" + job_id, token)
+    # A job that will end cancelled shows isCancelled from its start, while it still runs.
+    assert record["status"] == running_status and record["customAttributes"]["isCancelled"] is True
+    assert "endTime" not in record
+    listed = {job["jobId"]: job for job in site.jobs(token, detail="true")["asyncJobs"]}
+    assert listed[job_id]["status"] == running_status
+    site.control.advance_clock(600)
+    record = site.admin("system/jobs/" + job_id, token)
+    assert record["status"] == "FAILED" and record["customAttributes"]["isCancelled"] is True
+
+
+def test_request_cancel_marks_is_cancelled_while_still_processing(site):
+    token = site.token()
+    job_id = site.control.add_active_job()
+    record = site.control.request_cancel(job_id, seconds=120)
+    assert record["status"] == "PROCESSING" and record["customAttributes"]["isCancelled"] is True
+    seen = site.admin("system/jobs/" + job_id, token)
+    assert seen["status"] == "PROCESSING" and seen["customAttributes"]["isCancelled"] is True and "endTime" not in seen
+    # Still active: deleteAll keeps it.
+    assert site.admin("system/jobs/deleteAll", token) == {"status": "success"}
+    site.control.advance_clock(119)
+    assert site.admin("system/jobs/" + job_id, token)["status"] == "PROCESSING"
+    site.control.advance_clock(1)
+    ended = site.admin("system/jobs/" + job_id, token)
+    assert ended["status"] == "FAILED" and ended["customAttributes"]["isCancelled"] is True and ended["messages"]
+
+
+def test_request_cancel_with_a_status_and_no_end(site):
+    job_id = site.control.add_job(queued=0, duration=60)
+    site.control.request_cancel(job_id, running_status="CANCELLING")
+    site.control.advance_clock(30 * 24 * 3600)
+    token = site.token()
+    record = site.admin("system/jobs/" + job_id, token)
+    assert record["status"] == "CANCELLING" and record["customAttributes"]["isCancelled"] is True
+    # The admin API's cancel does not end a cancel already under way; the control API can.
+    assert site.admin("system/jobs/%s/cancel" % job_id, token) == {"status": "success"}
+    assert site.admin("system/jobs/" + job_id, token)["status"] == "CANCELLING"
+    assert site.control.request_cancel(job_id, seconds=0)["status"] == "FAILED"
+    with pytest.raises(ControlApiError) as refused:
+        site.control.request_cancel(job_id, seconds=-1)
+    assert refused.value.status == 400
+
+
+def test_cancel_pending_seconds_keeps_a_cancelled_job_running(site):
+    token = site.token()
+    slow, never = site.control.add_jobs([{"queued": 0, "stuck": True, "cancel_pending_seconds": 300},
+                                         {"queued": 0, "stuck": True, "cancel_pending_seconds": None}])
+    for job_id in (slow, never):
+        assert site.admin("system/jobs/%s/cancel" % job_id, token) == {"status": "success"}
+        record = site.admin("system/jobs/" + job_id, token)
+        assert record["status"] == "PROCESSING" and record["customAttributes"]["isCancelled"] is True
+    site.control.advance_clock(300)
+    assert site.admin("system/jobs/" + slow, token)["status"] == "FAILED"
+    assert site.admin("system/jobs/" + never, token)["status"] == "PROCESSING"
+    site.control.reset()
+    assert slow not in site.control.job_ids()

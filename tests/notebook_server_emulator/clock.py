@@ -13,10 +13,10 @@ class EmulatedClock:
     re-anchoring on every change keeps it continuous when the scale changes.
     """
 
-    def __init__(self, time_scale: float = 1.0):
+    def __init__(self, time_scale: float = 1.0, offset_seconds: float = 0.0):
         self._lock = threading.Lock()
         self._scale = float(time_scale)
-        self._anchor_ms = time.time() * 1000.0
+        self._anchor_ms = (time.time() + offset_seconds) * 1000.0
         self._anchor_mono = time.monotonic()
 
     @property
@@ -38,6 +38,19 @@ class EmulatedClock:
         with self._lock:
             self._reanchor()
             self._scale = float(time_scale)
+
+    def offset_seconds(self) -> float:
+        """How far emulated time is ahead of the host's clock (negative: behind)."""
+        return round(self.now_ms() / 1000.0 - time.time(), 3)
+
+    def set_offset(self, seconds: float) -> None:
+        """Emulated time = the host's time + `seconds` from now on (then it runs at the time scale).
+
+        Unlike advance() this may move the clock back: jobs that already moved on stay where they are.
+        """
+        with self._lock:
+            self._anchor_ms = (time.time() + seconds) * 1000.0
+            self._anchor_mono = time.monotonic()
 
     def advance(self, seconds: float) -> None:
         """Jump forward in emulated time (tests use this instead of sleeping)."""

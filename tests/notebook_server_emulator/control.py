@@ -4,6 +4,8 @@
     job_id = control.add_active_job()
     control.inject_fault("http_503", count=2, path="system/jobs")
     control.finish_job(job_id)
+    notebook = control.open_notebook(username="nbuser")
+    control.make_kernel_busy(notebook["id"], seconds=600)
     assert not any(entry["secret_in_url"] for entry in control.requests())
 """
 
@@ -11,9 +13,12 @@ from __future__ import annotations
 
 import json
 import ssl
-import urllib.error
 import urllib.parse
 import urllib.request
+
+from .control_client import ControlApiError, ControlClient
+
+__all__ = ["ControlApiError", "EmulatorControl", "admin_token"]
 
 
 def admin_token(start_line: dict, referer: str, expiration_minutes: int = 60) -> str:
@@ -28,56 +33,8 @@ def admin_token(start_line: dict, referer: str, expiration_minutes: int = 60) ->
         return json.load(response)["token"]
 
 
-class ControlApiError(RuntimeError):
-    def __init__(self, status: int, message: str):
-        self.status = status
-        super().__init__("control API answered %d: %s" % (status, message))
-
-
-class EmulatorControl:
-    def __init__(self, control_url: str, secret: str, ca_path: str | None = None, timeout: float = 60.0):
-        self.control_url = control_url.rstrip("/")
-        self.secret = secret
-        self.timeout = timeout
-        self._ssl = ssl.create_default_context(cafile=ca_path) if ca_path else None
-
-    @classmethod
-    def from_start_line(cls, start_line: dict) -> EmulatorControl:
-        return cls(start_line["control_url"], start_line["control_secret"], start_line.get("ca_path"))
-
-    @classmethod
-    def from_state_file(cls, path: str) -> EmulatorControl:
-        with open(path, encoding="utf-8") as handle:
-            return cls.from_start_line(json.load(handle))
-
-    def call(self, method: str, path: str, body: dict | None = None, query: dict | None = None):
-        url = self.control_url + "/" + path.lstrip("/")
-        if query:
-            url += "?" + urllib.parse.urlencode(query)
-        data = json.dumps(body).encode("utf-8") if body is not None else None
-        request = urllib.request.Request(url, data=data, method=method, headers={
-            "X-Control-Secret": self.secret, "Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout, context=self._ssl) as response:
-                payload = response.read()
-        except urllib.error.HTTPError as exc:
-            raise ControlApiError(exc.code, exc.read().decode("utf-8", "replace")) from None
-        return json.loads(payload) if payload else None
-
-    # ----- state, log, reset -----
-
-    def state(self) -> dict:
-        return self.call("GET", "state")
-
-    def requests(self, since: int = 0) -> list:
-        """Request log entries (seq > since), oldest first."""
-        return self.call("GET", "requests", query={"since": since} if since else None)
-
-    def clear_requests(self) -> None:
-        self.call("DELETE", "requests")
-
-    def reset(self) -> dict:
-        return self.call("POST", "reset")
+class EmulatorControl(ControlClient):
+    """The Notebook Server emulator's control API (see docs/emulator.md)."""
 
     # ----- jobs -----
 
@@ -114,35 +71,83 @@ class EmulatorControl:
     def cancel_job(self, job_id: str) -> dict:
         return self.call("POST", "jobs/%s/cancel" % job_id)
 
-    # ----- faults -----
+    def request_cancel(self, job_id: str, seconds: float | None = None, running_status: str | None = None) -> dict:
+        """isCancelled now while the job keeps running (as running_status) for `seconds`, or until ended (None)."""
+        body = {"seconds": seconds}
+        if running_status is not None:
+            body["running_status"] = running_status
+        return self.call("POST", "jobs/%s/request-cancel" % job_id, body)
 
-    def inject_fault(self, kind: str, count: int | None = None, probability: float | None = None,
-                     path: str | None = None, **params) -> dict:
-        """One fault (see docs/emulator.md for kinds and params such as status, seconds, retry_after)."""
-        spec = {"kind": kind, "count": count, "probability": probability, "path": path, **params}
-        return self.call("POST", "faults", {key: value for key, value in spec.items() if value is not None})["faults"][0]
+    # ----- notebooks and kernels -----
 
-    def faults(self) -> list:
-        return self.call("GET", "faults")
+    def open_notebooks(self, specs: list, force: bool = False) -> list:
+        """Open notebooks (scenario notebook specs); returns their control views (id, itemId, containerId,
+        sessionId, kernelId, ...). Refused (409) while READ_ONLY unless force."""
+        return self.call("POST", "notebooks", {"notebooks": specs, "force": force})["notebooks"]
 
-    def clear_faults(self) -> None:
-        self.call("DELETE", "faults")
+    def open_notebook(self, force: bool = False, **spec) -> dict:
+        return self.open_notebooks([spec], force=force)[0]
 
-    # ----- clock, tokens, mode -----
+    def notebooks(self) -> list:
+        """Every open notebook with its kernel's state."""
+        return self.call("GET", "notebooks")["notebooks"]
 
-    def set_time_scale(self, time_scale: float) -> dict:
-        return self.call("POST", "clock", {"time_scale": time_scale})
+    def notebook(self, notebook_id: str) -> dict:
+        return self.call("GET", "notebooks/%s" % notebook_id)
 
-    def advance_clock(self, seconds: float) -> dict:
-        """Jump emulated time forward (jobs move on, tokens expire) without sleeping."""
-        return self.call("POST", "clock", {"advance_seconds": seconds})
+    def close_notebook(self, notebook_id: str) -> None:
+        self.call("POST", "notebooks/%s/close" % notebook_id)
 
-    def expire_tokens(self) -> int:
-        return self.call("POST", "tokens/expire")["expired"]
+    def make_kernel_busy(self, notebook_id: str, seconds: float | None = None) -> dict:
+        """The kernel runs a cell from now for `seconds` (then idle, last_activity then), or forever (None)."""
+        return self.call("POST", "notebooks/%s/busy" % notebook_id, {"seconds": seconds})
 
-    def expire_tokens_after_uses(self, uses: int | None) -> None:
-        """Every current and future token works `uses` more times (None: no limit)."""
-        self.call("POST", "tokens/expire-after-uses", {"uses": uses})
+    def touch_notebook(self, notebook_id: str) -> dict:
+        """Activity now: the notebook's idle time starts again."""
+        return self.call("POST", "notebooks/%s/touch" % notebook_id)
+
+    def kill_kernel(self, notebook_id: str) -> dict:
+        """The kernel dies: execution_state "dead", no connections."""
+        return self.call("POST", "notebooks/%s/kill" % notebook_id)
+
+    def set_kernel_state(self, notebook_id: str, execution_state: str, connections: int | None = None) -> dict:
+        """Any execution_state string (idle, busy until told, starting, restarting, or one nobody documented)."""
+        body: dict = {"execution_state": execution_state}
+        if connections is not None:
+            body["connections"] = connections
+        return self.call("POST", "notebooks/%s/state" % notebook_id, body)
+
+    def notebook_settings(self) -> dict:
+        return self.call("GET", "notebook-settings")
+
+    def set_notebook_settings(self, **settings) -> dict:
+        """E.g. idle_notebook_threshold=30, close_operations="old", session_path="free", next_start=True."""
+        return self.call("POST", "notebook-settings", settings)
+
+    # ----- switches -----
+
+    def switches(self) -> dict:
+        return self.call("GET", "switches")
+
+    def set_max_num(self, max_num: int | None) -> dict:
+        """Cap every jobs list answer at max_num records (None: no cap); total still counts all."""
+        return self.call("POST", "switches", {"max_num": max_num})
+
+    # ----- mode, federation -----
 
     def set_site_mode(self, site_mode: str) -> None:
         self.call("POST", "mode", {"site_mode": site_mode})
+
+    def federation(self) -> dict:
+        """{"federated": false}, or the Portal this server trusts (portal_url, portal_id, validate_url, ca_path)."""
+        return self.call("GET", "federation")
+
+    def federate(self, portal_url: str, validate_url: str, federation_key: str, portal_id: str = "",
+                 ca_path: str | None = None) -> dict:
+        """Trust this Portal's tokens (a Portal's register_server does this for you)."""
+        return self.call("POST", "federation", {"portal_url": portal_url, "validate_url": validate_url,
+                                                "federation_key": federation_key, "portal_id": portal_id,
+                                                "ca_path": ca_path})
+
+    def unfederate(self) -> None:
+        self.call("DELETE", "federation")

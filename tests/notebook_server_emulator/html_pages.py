@@ -47,5 +47,14 @@ def jobs_page(jobs: list, total: int, detail: bool) -> bytes:
     return _page("Jobs", "<h2>Jobs</h2>\n<p>Total: %d</p>\n<table>\n%s\n</table>" % (total, "\n".join(rows)))
 
 
+def web_server_not_found_page() -> bytes:
+    """What the web server in front answers for a path outside any application (like Tomcat's page)."""
+    return _page("HTTP Status 404 \u2013 Not Found",
+                 "<h1>HTTP Status 404 \u2013 Not Found</h1>\n<hr>\n"
+                 "<p><b>Type</b> Status Report</p>\n"
+                 "<p><b>Description</b> The origin server did not find a current representation for the target "
+                 "resource or is not willing to disclose that one exists.</p>")
+
+
 def error_page(code: int, message: str) -> bytes:
     return _page("Error", "<h2>Error</h2>\n<p>Code: %d</p>\n<p>%s</p>" % (code, html.escape(message)))

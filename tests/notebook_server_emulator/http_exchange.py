@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import urllib.parse
+from collections.abc import Callable, Iterator
 
 JSON_TYPE = "application/json; charset=utf-8"
 HTML_TYPE = "text/html; charset=utf-8"
@@ -57,3 +58,7 @@ class Response:
     body: bytes = b""
     content_type: str = JSON_TYPE
     headers: list = dataclasses.field(default_factory=list)
+    # Set by faults. A body too big to hold (then `body` is not sent): its length and a source of its parts.
+    stream: Callable[[], Iterator[bytes]] | None = None
+    stream_length: int = 0
+    pace: tuple | None = None  # (bytes per second, bytes per write): the body trickles

@@ -8,8 +8,10 @@ import struct
 import time
 import urllib.parse
 
+from . import answer_faults
 from . import faults as fault_kinds
 from . import html_pages
+from .body_pacing import write_paced
 from .control_api import CONTROL_PREFIX
 from .http_exchange import HTML_TYPE, Request, Response
 
@@ -41,12 +43,6 @@ def shut_connection(sock) -> None:
         pass
 
 
-def mangle_json(body: bytes) -> bytes:
-    """Almost JSON: single-quoted names and a trailing comma, as from a broken proxy or server."""
-    text = body.replace(b'"', b"'", 2)
-    return (text[:-1] + b",}") if text.endswith(b"}") else text + b"<"
-
-
 class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as clients with sessions expect
     server_version = "NotebookServerEmulator/1"
@@ -71,23 +67,47 @@ class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
         if self.server.verbose:
             super().log_message(format, *args)
 
-    def _read_body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        # The Date header follows the emulated clock, so a moved clock shows as a server clock skew.
+        if timestamp is None and self.server.site is not None:
+            timestamp = self.server.site.now_ms() / 1000.0
+        return super().date_time_string(timestamp)
+
+    def _read_body(self) -> bytes | None:
+        """The request body; None when Content-Length is not a non-negative integer."""
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            return None
+        if length < 0:
+            return None
         return self.rfile.read(length) if length > 0 else b""
 
     def _send(self, response: Response) -> None:
+        length = response.stream_length if response.stream is not None else len(response.body)
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("Content-Length", str(length))
         for name, value in response.headers:
             self.send_header(name, value)
         self.end_headers()
-        if self.command != "HEAD":
+        if self.command == "HEAD":
+            return
+        if response.stream is not None:
+            for part in response.stream():
+                self.wfile.write(part)
+        elif response.pace is not None:
+            write_paced(self.wfile.write, response.body, *response.pace)
+        else:
             self.wfile.write(response.body)
 
     def _handle(self) -> None:
         started = time.monotonic()
         body = self._read_body()
+        if body is None:
+            # A real server answers 400 and closes; the body's end is unknown, so the connection cannot be reused.
+            self.send_error(400, "Bad Content-Length")
+            return
         request = Request.parse(self.command, self.path, self.headers, self.client_address[0], body)
         if request.path == CONTROL_PREFIX or request.path.startswith(CONTROL_PREFIX + "/"):
             self._send(self.server.control_api.handle(request))
@@ -101,6 +121,7 @@ class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
             "body_keys": sorted(request.form),
             "token_channel": None,
             "token_channels": [],
+            "token_issuer": None,
             "secret_in_url": self._secret_in_url(request),
             "referer": request.header("Referer"),
             "username": None,
@@ -153,11 +174,9 @@ class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
             time.sleep(fault.seconds)
         if kind == fault_kinds.EXPIRE_TOKENS:
             site.tokens.expire_all()
-        response = self.server.admin_api.handle(request, entry)
-        if kind == fault_kinds.TRUNCATED_JSON:
-            response.body = response.body[:max(1, len(response.body) // 2)]
-        elif kind == fault_kinds.INVALID_JSON:
-            response.body = mangle_json(response.body)
+        response = self.server.api.handle(request, entry)
+        if fault is not None:
+            answer_faults.rewrite(fault, response)
         return response
 
     def _drop(self) -> None:

@@ -26,18 +26,22 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
         self.control_secret = control_secret
         self.ssl_context = ssl_context
         self.verbose = verbose
-        self.site: EmulatedSite | None = None
-        self.admin_api: AdminApi | None = None
-        self.control_api: ControlApi | None = None
+        self.site = None  # an EmulatedSite, or a PortalSite: faults, log, restarts, secrets
+        self.api = None  # what answers the emulated API: handle(request, log entry) -> Response
+        self.control_api = None  # what answers under /_emulator: handle(request) -> Response
         self._connections: set = set()
         self._connections_lock = threading.Lock()
         super().__init__(address, EmulatorRequestHandler)
 
     def attach_site(self, site: EmulatedSite) -> None:
         """The site is built after binding because its URLs need the port; serve only after this."""
+        self.attach(site, AdminApi(site), ControlApi(site, self.control_secret))
+
+    def attach(self, site, api, control_api) -> None:
+        """Serve any emulated product (a Notebook Server, a Portal) with its API and control API."""
         self.site = site
-        self.admin_api = AdminApi(site)
-        self.control_api = ControlApi(site, self.control_secret)
+        self.api = api
+        self.control_api = control_api
 
     def finish_request(self, request, client_address) -> None:
         # Handshake here, in the connection's own thread, so a slow client cannot stall accept().

@@ -9,6 +9,7 @@ from __future__ import annotations
 import heapq
 import threading
 import time
+from collections.abc import Callable
 
 from .jobs import ENDED, HIDDEN, Job, RenderContext
 
@@ -26,6 +27,12 @@ class JobStore:
         self._version = 0  # any change visible in a list
         self._by_date: list | None = None  # newest first; only membership changes invalidate it
         self._body_cache: dict = {}
+        # Called (under the lock) for each job seen to end, e.g. so a completed openNotebook opens a notebook.
+        self.on_ended: Callable[[Job], None] | None = None
+
+    def _ended(self, job: Job) -> None:
+        if self.on_ended is not None:
+            self.on_ended(job)
 
     # ----- lifecycle -----
 
@@ -53,28 +60,41 @@ class JobStore:
                     job.phase = phase
                     job.detail_json = None
                     changed = True
+                    if phase == ENDED:
+                        self._ended(job)
                 self._schedule(job, now_ms)
             if changed:
                 self._changed()
 
     def _update(self, job: Job, now_ms: int) -> None:
         job.touch()
+        was = job.phase
         job.phase = job.phase_at(now_ms)
         self._schedule(job, now_ms)
         self._changed()
+        if job.phase == ENDED and was != ENDED:
+            self._ended(job)
 
     # ----- membership -----
 
-    def add(self, jobs: list, now_ms: int) -> None:
+    def add(self, jobs: list, now_ms: int, notify: bool = False) -> None:
+        """Add jobs; with notify, those already ended count as seen ending now (a loaded history does not)."""
         with self.lock:
+            seen: set = set()
             for job in jobs:
-                if job.job_id in self._jobs:
+                if job.job_id in self._jobs or job.job_id in seen:
                     raise ValueError("duplicate job id %s" % job.job_id)
+                seen.add(job.job_id)
+            for job in jobs:
                 job.phase = job.phase_at(now_ms)
                 self._jobs[job.job_id] = job
                 self._schedule(job, now_ms)
             self._by_date = None
             self._changed()
+            if notify:
+                for job in jobs:
+                    if job.phase == ENDED:
+                        self._ended(job)
 
     def clear(self) -> None:
         with self.lock:
@@ -108,13 +128,28 @@ class JobStore:
     def cancel(self, job_id: str, now_ms: int) -> Job:
         with self.lock:
             job = self.get(job_id, now_ms)
-            # Cancelling a finished job changes nothing (the real server answers success too [assumed]).
-            if job.phase != ENDED and not job.ignore_cancel:
-                job.cancelled = True
-                job.end_ms = now_ms
-                job.processing_ms = min(job.processing_ms, now_ms)
-                self._update(job, now_ms)
+            # Cancelling a finished job changes nothing (the real server answers success too [assumed]);
+            # nor does cancelling again while a cancel is pending.
+            if job.phase != ENDED and not job.ignore_cancel and not job.cancelled:
+                pending = job.cancel_pending_ms
+                self._mark_cancelled(job, now_ms, None if pending is None else now_ms + pending)
             return job
+
+    def request_cancel(self, job_id: str, now_ms: int, seconds: float | None, running_status: str | None) -> Job:
+        """Control API: isCancelled now, still running (as `running_status`) for `seconds`, or until ended."""
+        with self.lock:
+            job = self.get(job_id, now_ms)
+            if job.phase != ENDED:
+                if running_status:
+                    job.running_status = running_status
+                self._mark_cancelled(job, now_ms, None if seconds is None else now_ms + int(seconds * 1000))
+            return job
+
+    def _mark_cancelled(self, job: Job, now_ms: int, end_ms: int | None) -> None:
+        job.cancelled = True
+        job.end_ms = end_ms
+        job.processing_ms = min(job.processing_ms, now_ms)
+        self._update(job, now_ms)
 
     def end_now(self, job_id: str, now_ms: int, status: str) -> Job:
         """Control API: finish or fail a job at this instant (also ends stuck jobs)."""

@@ -24,7 +24,7 @@ DEFAULT_CANCELLED_STATUS = FAILED
 _COMPACT = (",", ":")
 
 
-def _hex_id(job_id: str, salt: str) -> str:
+def stable_hex_id(job_id: str, salt: str) -> str:
     """A stable 32-hex id derived from the job id, so generated records are reproducible."""
     return hashlib.md5((salt + job_id).encode("ascii"), usedforsecurity=False).hexdigest()
 
@@ -33,16 +33,16 @@ def default_inputs(job_type: str, job_id: str) -> dict:
     """Inputs shaped like the documentation's examples."""
     if job_type == "executeNotebook":
         return {
-            "itemId": _hex_id(job_id, "item"),
+            "itemId": stable_hex_id(job_id, "item"),
             "updatePortalItem": True,
             "saveInjectedParameters": False,
             "notebookParameters": "{}",
-            "runId": _hex_id(job_id, "run"),
+            "runId": stable_hex_id(job_id, "run"),
             "executeJobUpdated": False,
-            "taskId": _hex_id(job_id, "task"),
+            "taskId": stable_hex_id(job_id, "task"),
         }
     if job_type == "executeNotebookAsWebTool":
-        return {"itemId": _hex_id(job_id, "item"), "notebookParameters": "{}", "runId": _hex_id(job_id, "run")}
+        return {"itemId": stable_hex_id(job_id, "item"), "notebookParameters": "{}", "runId": stable_hex_id(job_id, "run")}
     return {}
 
 
@@ -68,6 +68,7 @@ class Job:
     results: dict | None = None
     messages: list | None = None
     ignore_cancel: bool = False
+    cancel_pending_ms: int | None = 0  # after a cancel it keeps running this long (None: until ended by control)
     # Bumped on every change, so stale transition entries and cached fragments are recognised.
     generation: int = 0
     phase: int = HIDDEN
@@ -111,13 +112,13 @@ class Job:
     def _default_results(self, status: str, context: RenderContext) -> dict:
         if status != COMPLETED:
             return {}
-        notebook_id = _hex_id(self.job_id, "notebook")
-        url = "%s/notebooks/%s/notebooks/%s.ipynb" % (context.notebook_base, _hex_id(self.job_id, "dir"), notebook_id)
+        notebook_id = stable_hex_id(self.job_id, "notebook")
+        url = "%s/notebooks/%s/notebooks/%s.ipynb" % (context.notebook_base, stable_hex_id(self.job_id, "dir"), notebook_id)
         if self.job_type == "openNotebook":
             return {"notebookUrl": url, "notebookId": notebook_id, "webToolVersion": "11.3"}
         if self.job_type == "executeNotebook":
             return {"notebookUrl": url, "notebookId": notebook_id}
-        return {"containerConfigStoreId": _hex_id(self.job_id, "container")}
+        return {"containerConfigStoreId": stable_hex_id(self.job_id, "container")}
 
     def full(self, context: RenderContext) -> dict:
         """The full record, keys in the documentation's order."""
@@ -143,7 +144,7 @@ class Job:
             record["messages"] = messages
         custom = {"isCancelled": self.cancelled}
         if self.job_type == "openNotebook" and self.phase in (SUBMITTED, RUNNING):
-            custom["openNotebook"] = _hex_id(self.job_id, "runtime")
+            custom["openNotebook"] = stable_hex_id(self.job_id, "runtime")
             custom["openNotebookProgress"] = ({"message": "Job submitted", "percent": 0} if self.phase == SUBMITTED
                                               else {"message": "Starting the notebook container", "percent": 50})
         record["customAttributes"] = custom

@@ -1,7 +1,9 @@
 """Start the emulator detached and wait for its start line; stop it again. For scripts and tests.
 
-    python -m notebook_server_emulator.launch start --state-file F [--timeout S] [-- emulator options]
+    python -m notebook_server_emulator.launch start --state-file F [--timeout S] [--portal] [-- emulator options]
     python -m notebook_server_emulator.launch stop --state-file F
+
+--portal starts an emulated Portal (python -m notebook_server_emulator.portal) instead of a Notebook Server.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sys
 import time
 
 PACKAGE = "notebook_server_emulator"
+PORTAL_MODULE = PACKAGE + ".portal"
 STOP_GRACE_SECONDS = 5.0
 
 
@@ -47,14 +50,14 @@ def _start_line(log_path: str) -> dict | None:
     return None
 
 
-def start(state_file: str, emulator_args: list, timeout: float) -> int:
+def start(state_file: str, emulator_args: list, timeout: float, module: str = PACKAGE) -> int:
     log_path = _log_path(state_file)
     tests_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [tests_dir, env.get("PYTHONPATH")]))
     with open(log_path, "wb") as log:
         # Own session (and so process group): the emulator outlives this launcher and the caller's Ctrl-C.
-        process = subprocess.Popen([sys.executable, "-m", PACKAGE] + emulator_args, stdin=subprocess.DEVNULL,
+        process = subprocess.Popen([sys.executable, "-m", module] + emulator_args, stdin=subprocess.DEVNULL,
                                    stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -124,9 +127,10 @@ def main(argv: list | None = None) -> int:
     parser.add_argument("action", choices=["start", "stop"])
     parser.add_argument("--state-file", required=True, help="where the start line is written (JSON)")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the start line")
+    parser.add_argument("--portal", action="store_true", help="start an emulated Portal instead of a Notebook Server")
     args = parser.parse_args(argv)
     if args.action == "start":
-        return start(args.state_file, emulator_args, args.timeout)
+        return start(args.state_file, emulator_args, args.timeout, PORTAL_MODULE if args.portal else PACKAGE)
     return stop(args.state_file)
 
 

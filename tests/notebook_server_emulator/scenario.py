@@ -1,4 +1,4 @@
-"""Scenario files (JSON, or YAML when PyYAML is installed): settings, users, faults and the jobs to seed.
+"""Scenario files (JSON, or YAML when PyYAML is installed): settings, users, faults, jobs and open notebooks to seed.
 
 Times in a scenario are emulated seconds relative to "now" at load time (negative = in the past).
 """
@@ -11,13 +11,16 @@ import random
 import uuid
 
 from .jobs import COMPLETED, FAILED, Job
+from .notebook_settings import NotebookSettings
+from .notebook_specs import check_notebook_spec
 
 DEFAULT_QUEUED_SECONDS = 5.0
 DEFAULT_DURATION_SECONDS = 60.0
 JOB_KEYS = {"id", "type", "username", "owner", "start", "queued", "duration", "stuck", "final_status",
-            "running_status", "inputs", "results", "messages", "ignore_cancel", "count"}
+            "running_status", "inputs", "results", "messages", "ignore_cancel", "cancel_pending_seconds", "count"}
 SCENARIO_KEYS = {"description", "time_scale", "site_mode", "error_form", "cancelled_status", "users", "jobs",
-                 "generate_jobs", "seed", "faults"}
+                 "generate_jobs", "seed", "faults", "max_num", "clock_offset", "notebooks", "generate_notebooks",
+                 "notebook_settings"}
 
 
 class ScenarioError(ValueError):
@@ -36,6 +39,11 @@ class Scenario:
     generate_jobs: int = 0
     seed: int | None = None
     faults: list = dataclasses.field(default_factory=list)
+    max_num: int | None = None
+    clock_offset: float | None = None
+    notebooks: list = dataclasses.field(default_factory=list)
+    generate_notebooks: int = 0
+    notebook_settings: dict = dataclasses.field(default_factory=dict)
 
 
 def load_scenario(path: str) -> Scenario:
@@ -60,6 +68,13 @@ def scenario_from_dict(data: dict) -> Scenario:
         raise ScenarioError("unknown scenario keys: %s" % ", ".join(sorted(unknown)))
     for spec in data.get("jobs") or []:
         check_job_spec(spec)
+    for spec in data.get("notebooks") or []:
+        check_notebook_spec(spec)
+    notebook_settings = dict(data.get("notebook_settings") or {})
+    try:
+        NotebookSettings().updated(notebook_settings)
+    except ValueError as exc:
+        raise ScenarioError(str(exc)) from None
     return Scenario(
         description=data.get("description", ""),
         time_scale=data.get("time_scale"),
@@ -71,6 +86,11 @@ def scenario_from_dict(data: dict) -> Scenario:
         generate_jobs=int(data.get("generate_jobs") or 0),
         seed=data.get("seed"),
         faults=list(data.get("faults") or []),
+        max_num=data.get("max_num"),
+        clock_offset=data.get("clock_offset"),
+        notebooks=list(data.get("notebooks") or []),
+        generate_notebooks=int(data.get("generate_notebooks") or 0),
+        notebook_settings=notebook_settings,
     )
 
 
@@ -104,6 +124,9 @@ def jobs_from_spec(spec: dict, now_ms: int, default_username: str, rng: random.R
     final = str(spec.get("final_status", COMPLETED))
     # Lower-case "cancelled" means a cancel (isCancelled); any other string, "CANCELLED" included, is emitted as is.
     cancelled = final == "cancelled"
+    # How long a cancel takes: absent, at once; null, never by itself; else that many seconds, still running.
+    pending = spec.get("cancel_pending_seconds", 0)
+    cancel_pending_ms = None if pending is None else int(float(pending) * 1000)
     jobs = []
     for _index in range(count):
         jobs.append(Job(
@@ -120,6 +143,7 @@ def jobs_from_spec(spec: dict, now_ms: int, default_username: str, rng: random.R
             results=spec.get("results"),
             messages=spec.get("messages"),
             ignore_cancel=bool(spec.get("ignore_cancel", False)),
+            cancel_pending_ms=cancel_pending_ms,
         ))
     return jobs
 

@@ -1,4 +1,4 @@
-"""The emulated site's state: clock, jobs, accounts, tokens, mode, faults and request log, and how to reset it."""
+"""The emulated site's state: clock, jobs, notebooks, accounts, tokens, mode, faults and log, and how to reset it."""
 
 from __future__ import annotations
 
@@ -11,8 +11,13 @@ from .accounts import ADMIN, USER, Account, Accounts
 from .clock import EmulatedClock
 from .envelopes import FORM_B
 from .faults import FaultPlan
+from .federation import PortalFederation
 from .job_store import JobStore
-from .jobs import DEFAULT_CANCELLED_STATUS, RenderContext
+from .jobs import COMPLETED, DEFAULT_CANCELLED_STATUS, Job, RenderContext, stable_hex_id
+from .notebook_settings import NotebookSettings
+from .notebook_specs import Opening, generate_openings, openings_from_spec
+from .notebook_store import NotebookStore
+from .notebooks import OPEN_NOTEBOOK
 from .request_log import RequestLog
 from .scenario import Scenario, generate_jobs, jobs_from_spec, new_job_id
 from .tokens import TokenStore
@@ -37,7 +42,11 @@ class SiteSettings:
     generate_jobs: int = 0
     seed: int = 1
     public_base: str = ""  # the site root URL, for notebookUrl in results
+    max_num: int | None = None  # None: the scenario's, else no cap
+    clock_offset: float | None = None  # None: the scenario's, else 0
     extra_faults: list = dataclasses.field(default_factory=list)
+    generate_notebooks: int = 0
+    notebook_settings: dict = dataclasses.field(default_factory=dict)  # over the scenario's
 
 
 class SiteReadOnly(Exception):
@@ -54,11 +63,15 @@ class EmulatedSite:
         self.faults = FaultPlan(seed=settings.seed)
         self.accounts = Accounts([])
         self.store = JobStore(RenderContext(notebook_base=""))
+        self.notebooks = NotebookStore(NotebookSettings(), settings.seed)
         self.site_mode = EDITABLE
         self.mode_changed_ms = 0
         self.error_form = FORM_B
+        self.max_num: int | None = None  # the most records one jobs list answer holds, whatever num asks
         self._restart_lock = threading.Lock()
         self._restarting_until = 0.0
+        # Configuration, not state: a reset keeps it (set through the control API, usually by the Portal).
+        self.federation: PortalFederation | None = None
         self.reset()
 
     def _first(self, *values):
@@ -70,7 +83,10 @@ class EmulatedSite:
     def reset(self) -> None:
         """Back to the state at start: scenario jobs (same ids), no tokens, no faults, empty log."""
         settings, scenario = self.settings, self.scenario
-        self.clock = EmulatedClock(self._first(settings.time_scale, scenario.time_scale, 1.0))
+        self.clock = EmulatedClock(self._first(settings.time_scale, scenario.time_scale, 1.0),
+                                   float(self._first(settings.clock_offset, scenario.clock_offset, 0.0)))
+        max_num = self._first(settings.max_num, scenario.max_num)
+        self.max_num = None if max_num is None else int(max_num)
         self.error_form = str(self._first(settings.error_form, scenario.error_form, FORM_B)).upper()
         self.site_mode = str(self._first(scenario.site_mode, EDITABLE)).upper()
         now_ms = self.clock.now_ms()
@@ -102,10 +118,38 @@ class EmulatedSite:
             jobs.extend(generate_jobs(generated, now_ms, names, self._first(scenario.seed, settings.seed)))
         store.add(jobs, now_ms)
         self.store = store
+        self.notebooks = self._seed_notebooks(now_ms)
+        store.on_ended = self._job_ended
         if len(jobs) > 1000:
             # The first big list request then costs a join, not 100,000 serialisations.
             threading.Thread(target=store.warm, name="warm-jobs", daemon=True).start()
         self._restarting_until = 0.0
+
+    def _seed_notebooks(self, now_ms: int) -> NotebookStore:
+        settings, scenario = self.settings, self.scenario
+        notebook_settings = NotebookSettings().updated(scenario.notebook_settings).updated(settings.notebook_settings)
+        notebooks = NotebookStore(notebook_settings, self._first(scenario.seed, settings.seed))
+        openings = []
+        for spec in scenario.notebooks:
+            openings.extend(openings_from_spec(spec, now_ms, settings.user_username))
+        generated = settings.generate_notebooks or scenario.generate_notebooks
+        if generated:
+            names = [settings.user_username] + ["user_%03d" % i for i in range(1, 40)]
+            openings.extend(generate_openings(generated, now_ms, names, self._first(scenario.seed, settings.seed)))
+        notebooks.open(openings, now_ms)
+        return notebooks
+
+    def _job_ended(self, job: Job) -> None:
+        """A completed openNotebook job leaves its notebook open, in a container of its user."""
+        if job.job_type != OPEN_NOTEBOOK or job.cancelled or job.final_status != COMPLETED or job.end_ms is None:
+            return
+        inputs = job.inputs if isinstance(job.inputs, dict) else {}
+        results = job.results if isinstance(job.results, dict) else {}
+        item_id = inputs.get("itemId") or results.get("notebookId") or stable_hex_id(job.job_id, "notebook")
+        # A new container gets the id the job's notebookUrl shows.
+        self.notebooks.open([Opening(username=job.username, opened_ms=job.end_ms, last_activity_ms=job.end_ms,
+                                     item_id=str(item_id), new_container_id=stable_hex_id(job.job_id, "dir"))],
+                            job.end_ms)
 
     # ----- operations shared by the admin and control APIs -----
 
@@ -127,8 +171,28 @@ class EmulatedSite:
             if not spec.get("id") and int(spec.get("count", 1)) == 1:
                 spec["id"] = new_job_id()
             jobs.extend(jobs_from_spec(spec, now_ms, self.settings.user_username))
-        self.store.add(jobs, now_ms)
+        self.store.add(jobs, now_ms, notify=True)
         return [job.job_id for job in jobs]
+
+    def sync(self) -> int:
+        """Now, with every job moved on to it first (jobs that completed may have opened notebooks)."""
+        now_ms = self.now_ms()
+        self.store.refresh(now_ms)
+        return now_ms
+
+    def open_notebooks(self, specs: list, force: bool = False) -> list:
+        if self.site_mode == READ_ONLY and not force:
+            raise SiteReadOnly("The site is in READ_ONLY mode: new notebooks are refused.")
+        now_ms = self.sync()
+        openings = []
+        for spec in specs:
+            openings.extend(openings_from_spec(spec, now_ms, self.settings.user_username))
+        return self.notebooks.open(openings, now_ms)
+
+    def set_notebook_settings(self, changes: dict) -> NotebookSettings:
+        settings = self.notebooks.settings.updated(changes)
+        self.notebooks.update_settings(settings, self.sync())
+        return settings
 
     def begin_restart(self, seconds: float) -> None:
         """Forget every token; for `seconds` the site answers 503 as if it were starting up."""

@@ -1,4 +1,8 @@
-"""Tokens as ArcGIS issues them: bound to a referer or an IP, expiring on the emulated clock or after N uses."""
+"""Tokens as ArcGIS issues them: bound to a referer or an IP, expiring on the emulated clock or after N uses.
+
+A federated server also keeps the Portal tokens it has been shown (adopt), so its own expiry
+and restart faults reach them too; the Portal still judges each of them on every use.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ class Token:
     expires_ms: int
     uses_left: int | None = None
     revoked: bool = False
+    portal_role: str | None = None  # set for a Portal token a federated server adopted: the user's role there
 
 
 class TokenStore:
@@ -33,6 +38,20 @@ class TokenStore:
         with self._lock:
             self._tokens[token.value] = token
         return token
+
+    def adopt(self, value: str, username: str, client: str, bound_to: str, portal_role: str) -> Token:
+        """Remember a Portal token the Portal has vouched for; it expires only when this server expires tokens."""
+        with self._lock:
+            token = self._tokens.get(value)
+            if token is None:
+                token = Token(value=value, username=username, client=client, bound_to=bound_to,
+                              expires_ms=2 ** 62, uses_left=self._max_uses, portal_role=portal_role)
+                self._tokens[value] = token
+            return token
+
+    def knows(self, value: str) -> bool:
+        with self._lock:
+            return value in self._tokens
 
     def check(self, value: str, referer: str | None, client_ip: str, now_ms: int) -> tuple:
         """(token, None) when the token may be used now, else (None, error message for a 498)."""
