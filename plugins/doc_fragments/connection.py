@@ -29,13 +29,15 @@ options:
   password:
     description:
       - The password of O(username). Never logged, never sent in a URL, never returned.
+      - A value with a control character (a line break, a tab) is refused before any request.
     type: str
   token:
     description:
       - A ready token, for example a Portal administrator's token on a federated site.
       - When O(username) and O(password) are given too, the token is used first and credentials only after the
         server has rejected the token (code 498).
-      - Never logged, never sent in a URL, never returned.
+      - Never logged, never sent in a URL, never returned. A value with a control character is refused.
+      - A generated token is renewed a minute before it expires (on the server's clock).
     type: str
   portal_url:
     description:
@@ -72,7 +74,9 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for the connection and for each answer.
+      - Seconds to wait for the connection, and for each part of an answer to come.
+      - A whole answer must arrive within four times this, so a server that sends its answer a few bytes at a
+        time cannot hold a task; an answer larger than 256 MiB is refused.
     type: float
     default: 30
   retries:

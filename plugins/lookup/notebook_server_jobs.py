@@ -30,7 +30,8 @@ options:
     description:
       - V(jobs) - the matching jobs (a list).
       - V(summary) - the summary (counts by status, type and owner, C(active), C(idle), C(oldest_active),
-        C(stuck_job_ids)), plus C(complete), C(total) and C(server).
+        C(stuck_job_ids)), plus C(complete), C(total) and C(server). C(idle) is true only when the list was read
+        completely and no matching job is active; test it, not an empty list of jobs.
       - V(query) - the value of the O(query) expression.
     type: str
     choices: [jobs, summary, query]
@@ -55,9 +56,10 @@ EXAMPLES = r"""
   ansible.builtin.service:
     name: arcgisnotebookserver
     state: restarted
+  # summary.idle, not "no active job came back": idle is false when the list could not be read completely.
   when: >-
-    query('gisadmin.notebook_server.notebook_server_jobs', status='active',
-          url=nb_url, username=nb_user, password=nb_password) | length == 0
+    lookup('gisadmin.notebook_server.notebook_server_jobs', result='summary',
+           url=nb_url, username=nb_user, password=nb_password).idle
 
 - name: Ids of jobs stuck for more than 2 hours
   ansible.builtin.debug:

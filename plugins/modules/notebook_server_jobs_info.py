@@ -178,7 +178,9 @@ total:
 complete:
   description:
     - True when no job was left out, that is every job the server holds was read (or every requested id was looked up).
-    - False when O(num) cut the list short, or jobs arrived faster than they could be read.
+    - False when O(num) cut the list short; when the server sent no usable C(total) (then nothing proves the list
+      whole, as a server may cap C(num)); when it holds more jobs than came back (more than 250,000, or it caps
+      C(num)); or when an item of the list is not a job record. Each case but O(num) comes with a warning saying why.
   returned: success
   type: bool
   sample: true
@@ -194,7 +196,9 @@ summary:
       description: Number of matching active jobs.
       type: int
     idle:
-      description: No matching job is active.
+      description:
+        - The list was read completely (RV(complete)) and no matching job is active.
+        - False whenever the list is partial, however few jobs came back, since a job that was not read may run.
       type: bool
     stuck:
       description: Number of stuck jobs.

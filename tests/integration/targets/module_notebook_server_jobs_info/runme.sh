@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # notebook_server_jobs_info against the emulator over HTTPS with its CA: auth modes, a Web Adaptor path,
-# complete lists past 100 and past one request, every filter, check mode, module_defaults, faults,
+# complete lists past 100, every filter, check mode, module_defaults, faults, answers that must fail closed,
 # a wrong CA, and a -vvvv run whose whole output holds neither the password nor the token.
 set -eu
 here=$(pwd)
@@ -10,6 +10,7 @@ start_emulator main --scenario "$here/files/scenario.json"
 start_emulator wa --context /notebooks --error-form A --scenario "$here/files/scenario.json"
 start_emulator big --generate-jobs 10050
 start_emulator faults --scenario "$here/files/scenario.json"
+start_emulator capped --max-num 50 --scenario "$here/files/fail_closed.json"
 
 other_ca=$("$EMULATOR_PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["ca_path"])' "$EMULATOR_WORK/wa.json")
 
@@ -18,6 +19,8 @@ run_playbook main "$here/files/auth_modes.yml" "$@"
 run_playbook wa "$here/files/web_adaptor.yml" "$@"
 run_playbook big "$here/files/completeness.yml" "$@"
 run_playbook faults "$here/files/faults.yml" -e "other_ca_path=$other_ca" "$@"
+run_playbook capped "$here/files/fail_closed.yml" "$@"
+run_playbook faults "$here/files/hostile.yml" "$@"
 
 # The whole -vvvv output of a run with credentials and with a ready token holds neither secret.
 out="$EMULATOR_WORK/vvvv.txt"

@@ -6,8 +6,7 @@
     drain_scenarios.py WORK [SCENARIO...]   run the named scenarios (default: all) against the emulators
                                             nb1 and nb2 that setup_emulator started in WORK
 
-Emulated time runs at real speed: the drain counts job ages on the controller's clock, so a
-faster emulated clock would make ages (and so stuck jobs) meaningless. Jobs last seconds instead.
+Emulated time runs at real speed, so jobs that last seconds end within a scenario's few seconds of drain.
 """
 
 from __future__ import annotations
@@ -321,6 +320,42 @@ def scenario_read_only_restored(h):
         check(False, "no outcome recorded")
 
 
+def scenario_malformed_answer_after_read_only(h):
+    """An answer no server should send (JSON nested 100,000 deep) right after READ_ONLY: the drain fails with a clear
+    error, its fact still says it set READ_ONLY, and the restore puts the site back to EDITABLE.
+    """
+    nb1 = h.emulators["nb1"]
+    nb1.control.inject_fault("nested_json", probability=1, path="system/jobs$")
+    run = h.play(_playbook("drain_restore_always.yml"), ["nb1"], expect_ok=False)
+    check("nested too deeply" in run.output, "the drain's error does not name the cause")
+    check("Traceback" not in run.output, "a traceback in the output")
+    check(nb1.control.state()["site_mode"] == "EDITABLE", "nb1 was left %s" % nb1.control.state()["site_mode"])
+    fact = (run.outcome or {}).get("nb1") or {}
+    check(fact.get("restored") is True and fact.get("read_only_set") is False, "nb1 fact after restore: %s" % fact)
+    check(any(entry["path"].endswith("/mode/update") for entry in nb1.log()), "READ_ONLY was never set")
+
+
+def scenario_login_page_mid_drain(h):
+    """After the drain has read the server, a Web Adaptor answers with its sign-in page (HTTP 200) for a moment:
+    a failed poll, one fresh token, and the drain ends idle when the job does. At the first poll the same page
+    is a wrong url: the drain stops at once with the clear message.
+    """
+    nb1 = h.emulators["nb1"]
+    job = nb1.add_job()
+    with AfterFirstPoll([(nb1, [(1.5, lambda: nb1.control.inject_fault("login_page", count=2, path="system/jobs$")),
+                                (4.0, lambda: nb1.control.finish_job(job))])]):
+        run = h.play(_playbook("drain.yml"), ["nb1"])
+    fact = run.outcome["hosts"]["nb1"] if run.outcome else {}
+    check(fact.get("idle") is True and fact.get("failures") == 2, "login page mid-drain: %s" % fact)
+    check("is not JSON" in run.output and "2 in a row, stopping at 5" in run.output,
+          "the failed polls are not shown in the poll lines")
+    check(nb1.token_requests() == 2, "one fresh token after the sign-in page: %d token requests" % nb1.token_requests())
+    nb1.reset()
+    nb1.control.inject_fault("login_page", count=1, path="system/jobs$")
+    run = h.play(_playbook("drain.yml"), ["nb1"], expect_ok=False)
+    check("stopped after" in run.output and "is not JSON" in run.output, "a sign-in page at the first poll must stop")
+
+
 def scenario_restart(h):
     """The server restarts during the wait (connections dropped, 503s, tokens forgotten): one fresh token, then idle."""
     nb1 = h.emulators["nb1"]
@@ -348,6 +383,8 @@ def main(work, selected):
         ("continue", scenario_timeout_continue, True),
         ("check_mode", scenario_check_mode, True),
         ("read_only", scenario_read_only_restored, True),
+        ("malformed", scenario_malformed_answer_after_read_only, True),
+        ("login_page", scenario_login_page_mid_drain, True),
         ("restart", scenario_restart, True),
     ]
     stuck = None
