@@ -166,11 +166,12 @@ def run_drain(
                 would_cancel=result.stuck if request.policy.stuck_policy == "cancel" else (),
             )
         result = wait_until_idle(fetch, request.policy, request.settings, on_poll=on_poll, clock=clock, sleep=sleep,
-                                 now_ms=client.now_ms, cancel_job=lambda job_id: cancel_job(client, job_id))
+                                 now_ms=client.now_ms, cancel_job=lambda job_id: cancel_job(client, job_id),
+                                 fresh_session=client.forget_token)
     # Whatever went wrong, the result must still say what this drain changed, so restore can undo it.
     except Exception as exc:  # pylint: disable=broad-except
         result = _stopped("stopped by an unexpected error (%s: %s); nothing is known about the jobs"
-                             % (exc.__class__.__name__, cause(exc)))
+                          % (exc.__class__.__name__, cause(exc)))
     return DrainOutcome(result=result, site_mode=site_mode, read_only_set=read_only_set)
 
 

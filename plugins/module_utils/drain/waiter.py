@@ -90,9 +90,12 @@ class DrainResult:
         return self.stopped_by == STOPPED_TIMEOUT
 
 
-def fault_will_pass(exc: NotebookServerError) -> bool:
+def fault_will_pass(exc: NotebookServerError, read_before: bool = False) -> bool:
     """Faults a waiting drain counts and outlives: no connection or answer (a restart, a timeout), a 5xx,
-    a gateway's error page. Credentials, permissions, a wrong URL or certificate will not pass by waiting.
+    a gateway's error page; and, once the server has been read, any answer that cannot be read (a login
+    page or half an answer while a Web Adaptor or the server restarts). Credentials, permissions, a wrong
+    URL or certificate will not pass by waiting, nor an unreadable answer at the first look (that is a
+    wrong url, not a restart).
     """
     if isinstance(exc, TLSError):
         return False
@@ -101,7 +104,7 @@ def fault_will_pass(exc: NotebookServerError) -> bool:
     if isinstance(exc, ServerError):
         return (exc.code or exc.status or 500) >= 500
     if isinstance(exc, BadResponseError):
-        return exc.status is not None and exc.status >= 500
+        return read_before or (exc.status is not None and exc.status >= 500)
     return False
 
 
@@ -144,6 +147,7 @@ def wait_until_idle(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
     now_ms: Callable[[], int] = lambda: int(time.time() * 1000),
+    fresh_session: Optional[Callable[[], object]] = None,
 ) -> DrainResult:
     """Read the jobs every ``poll_interval`` seconds until the server is idle under ``policy``.
 
@@ -154,7 +158,9 @@ def wait_until_idle(
     after ``max_consecutive_failures`` failed polls in a row, or at the first error
     that will not pass. Stuck jobs are handed to ``cancel_job`` when the policy says
     cancel. ``clock`` times the wait; job ages are counted up to ``now_ms()``, which
-    should be the server's clock, like its start times.
+    should be the server's clock, like its start times. After an unreadable answer (once
+    the server has been read) ``fresh_session`` is called once before the next poll: a
+    login page may mean the session is gone.
     """
     start = clock()
     deadline = start + settings.timeout
@@ -163,6 +169,8 @@ def wait_until_idle(
     last_verdict: Optional[IdleVerdict] = None
     last_error: Optional[str] = None
     stopped_by = STOPPED_TIMEOUT
+    read_before = False
+    refreshed = False  # a fresh session was asked for since the last good poll
 
     while True:
         poll_started = clock()
@@ -173,7 +181,10 @@ def wait_until_idle(
             last_error = cause(exc)
             failures += 1
             consecutive += 1
-            transient = fault_will_pass(exc)
+            transient = fault_will_pass(exc, read_before)
+            if transient and isinstance(exc, BadResponseError) and fresh_session is not None and not refreshed:
+                fresh_session()
+                refreshed = True
             record = PollRecord(
                 number=polls, elapsed=clock() - start, timeout=settings.timeout, verdict=None,
                 error=last_error, transient=transient, consecutive_failures=consecutive,
@@ -189,6 +200,7 @@ def wait_until_idle(
                 break
         else:
             consecutive = 0
+            read_before, refreshed = True, False
             last_verdict = judge_listing(listing, policy, now_ms())
             cancelled_now, cancel_errors = canceller.cancel_new(last_verdict.to_cancel)
             if on_poll is not None:

@@ -42,6 +42,21 @@ def test_fault_will_pass(error, passes):
     assert fault_will_pass(error) is passes
 
 
+@pytest.mark.parametrize("error", [
+    BadResponseError("HTTP 200 answer is not JSON (text/html): login", SERVER, 200),
+    BadResponseError("the jobs answer has no asyncJobs list", SERVER),
+    BadResponseError("HTTP 200 answer is not valid JSON (cut short or malformed)", SERVER, 200),
+])
+def test_an_unreadable_answer_passes_once_the_server_has_been_read(error):
+    assert fault_will_pass(error) is False
+    assert fault_will_pass(error, read_before=True) is True
+
+
+def test_refusals_do_not_pass_even_after_a_good_read():
+    assert not fault_will_pass(AuthenticationError("could not get a token", SERVER, 200, 400), read_before=True)
+    assert not fault_will_pass(TLSError("TLS failed", SERVER), read_before=True)
+
+
 def test_cause_leaves_the_url_out_and_fits_one_line():
     assert cause(TransportError("cannot connect (Connection refused)", SERVER)) == "cannot connect (Connection refused)"
     assert cause(ValueError("plain\n  text")) == "plain text"

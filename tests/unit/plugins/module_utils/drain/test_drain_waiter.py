@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import (
+    BadResponseError,
     PermissionDeniedError,
     TransportError,
 )
@@ -331,6 +332,43 @@ def test_a_fault_that_will_not_pass_ends_the_wait_at_once():
     assert result.stopped_by == STOPPED_ERROR and not result.idle
     assert result.polls == 1 and clock.sleeps == []
     assert result.last_error == "403 You do not have permissions"
+
+
+def test_an_unreadable_answer_at_the_first_look_ends_the_wait():
+    """A login page before anything was read is a wrong url, not a restart: it stops at once with its message."""
+    clock = FakeClock()
+    server = FakeServer(clock, [])
+    server.faults = [BadResponseError("HTTP 200 answer is not JSON (text/html): Sign In", None, 200)]
+    result = _wait(server, clock)
+    assert result.stopped_by == STOPPED_ERROR and result.polls == 1
+    assert result.last_error.startswith("HTTP 200 answer is not JSON")
+
+
+def test_an_unreadable_answer_after_a_good_read_is_a_failed_poll_with_one_fresh_session():
+    """Issue 14: a Web Adaptor answering a login page for a moment must not end a drain that had read the server."""
+    clock = FakeClock()
+    server = FakeServer(clock, [{"id": "a", "ends": clock.now + 6}])
+    real_fetch = server.fetch
+    script = iter([None, BadResponseError("HTTP 200 answer is not JSON (text/html): Sign In", None, 200),
+                   BadResponseError("the jobs answer has no asyncJobs list", None), None])
+    fresh = []
+
+    def fetch():
+        fault = next(script, None)
+        if fault is not None:
+            server.requests += 1
+            clock.now += server.latency
+            raise fault
+        return real_fetch()
+
+    records = []
+    result = wait_until_idle(fetch, DrainPolicy(), WaitSettings(1.0, 60.0, 3), clock=clock, sleep=clock.sleep,
+                             now_ms=lambda: int(clock() * 1000), on_poll=records.append,
+                             fresh_session=lambda: fresh.append(clock()))
+    assert result.idle and result.failures == 2
+    assert len(fresh) == 1  # once per run of unreadable answers, not once per poll
+    assert [record.transient for record in records if record.verdict is None] == [True, True]
+    assert "not JSON" in records[1].error
 
 
 def test_unexpected_exceptions_are_not_swallowed():
