@@ -24,12 +24,13 @@ class NotebookServerError(Exception):
         self.server = server
         self.status = status  # HTTP status, when there was a response
         self.code = code  # code from an Esri error envelope, when there was one
+        self.product = "Notebook Server"  # or "Portal": what ``server`` is the address of
         self.envelope = False  # True when the server itself said so, in an Esri JSON error envelope
         self.resource: Optional[str] = None  # the admin path asked for (e.g. "system/jobs/j1"), or "generateToken"
 
     def __str__(self) -> str:
         if self.server:
-            return "Notebook Server %s: %s" % (self.server, self.message)
+            return "%s %s: %s" % (self.product, self.server, self.message)
         return self.message
 
 

@@ -26,10 +26,11 @@ Policy, in one place:
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import re
 import time
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple, Union
 from urllib.parse import quote, urlsplit
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.bodies import (
@@ -49,7 +50,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.er
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.responses import TokenRejected, read_answer
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.retry import RetryPolicy
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.secrets import redact
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.urls import admin_url
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.urls import ADMIN_API, api_url
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.tokens import (
     Token,
     TokenProvider,
@@ -137,12 +138,16 @@ class NotebookServerClient:
         referer: str = DEFAULT_REFERER,
         token_location: str = "body",
         on_retry: Optional[Callable[[str], None]] = None,
+        api: str = ADMIN_API,
+        product: str = "Notebook Server",
     ) -> None:
         if requests is None:
             raise MissingLibraryError("requests")
         if token_location not in TOKEN_LOCATIONS:
             raise ValueError("token_location must be one of %s" % ", ".join(TOKEN_LOCATIONS))
         self.server = site_url
+        self.product = product  # how errors name the server: "Notebook Server" or "Portal"
+        self._api = api  # the paths of get_json/post_json are below <root>/<api>/
         self._provider = token_provider
         self._verify = verify
         self._timeout = timeout
@@ -159,13 +164,15 @@ class NotebookServerClient:
 
     def get_json(self, path: str, params: Optional[Mapping[str, Any]] = None) -> Any:
         """A read of ``<site>/admin/<path>``: retried on transient faults; the decoded JSON answer."""
-        return self._authenticated(path, params, write=False, idempotent=True)
+        with self._naming_errors():
+            return self._authenticated(path, params, write=False, idempotent=True)
 
     def post_json(self, path: str, data: Optional[Mapping[str, Any]] = None, idempotent: bool = False) -> Any:
         """A POST to ``<site>/admin/<path>``. With ``idempotent=False`` (a write) it is never repeated after it may
         have reached the server; a timeout then raises ``WriteOutcomeUnknownError``: read the state before repeating.
         """
-        return self._authenticated(path, data, write=True, idempotent=idempotent)
+        with self._naming_errors():
+            return self._authenticated(path, data, write=True, idempotent=idempotent)
 
     def request_token(self, url: str, data: Dict[str, str]) -> Dict[str, Any]:
         """An unauthenticated form POST to a generateToken URL (server or Portal), retried like a read."""
@@ -187,6 +194,12 @@ class NotebookServerClient:
         server_seconds, seen_at = self._server_clock
         return int((server_seconds + time.monotonic() - seen_at) * 1000)
 
+    def forget_token(self) -> bool:
+        """Ask for a fresh token at the next call (an unreadable answer may mean the session is gone);
+        False when the token was given and cannot be renewed.
+        """
+        return self._provider.renew()
+
     def close(self) -> None:
         self._session.close()
 
@@ -203,6 +216,15 @@ class NotebookServerClient:
 
     # -- internals --------------------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def _naming_errors(self) -> Iterator[None]:
+        """Errors say which product answered (a Portal's error must not read as a Notebook Server's)."""
+        try:
+            yield
+        except NotebookServerError as exc:
+            exc.product = self.product
+            raise
+
     def _secrets(self, *extra: Optional[str]) -> Tuple[str, ...]:
         return tuple(s for s in self._provider.secrets() + tuple(extra) if s)
 
@@ -218,7 +240,7 @@ class NotebookServerClient:
             raise
 
     def _authenticated(self, path: str, fields: Optional[Mapping[str, Any]], write: bool, idempotent: bool) -> Any:
-        url = admin_url(self.server, path)
+        url = api_url(self.server, self._api, path)
         label = urlsplit(url).path
         payload = {key: _form_value(value) for key, value in (fields or {}).items()}
         payload.setdefault("f", "json")
@@ -237,7 +259,7 @@ class NotebookServerClient:
                                 label=label)
             try:
                 return read_answer(answer.status, answer.body, answer.content_type, self.server, self._secrets(),
-                                   resource=path)
+                                   resource=path, product=self.product)
             except TokenRejected:
                 # A rejected token means the server did not act, so even a write may be sent once more.
                 if renewed or not self._provider.renew():

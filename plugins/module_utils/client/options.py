@@ -129,11 +129,18 @@ def _text(options: OptionAdapter, name: str) -> Optional[str]:
     return str(value) if value not in (None, "") else None
 
 
-def connection_settings(options: OptionAdapter) -> ConnectionSettings:
-    """Validate the connection options; ``OptionError`` says what is wrong and how to fix it."""
-    site_url = normalize_site_url(options.get("url"))
+def connection_settings(options: OptionAdapter, portal: bool = False) -> ConnectionSettings:
+    """Validate the connection options; ``OptionError`` says what is wrong and how to fix it.
+
+    With ``portal`` the settings are for the Portal itself: ``portal_url`` is the address and the token source.
+    """
+    if portal:
+        site_url = normalize_portal_url(options.get("portal_url"))
+        portal_url: Optional[str] = site_url
+    else:
+        site_url = normalize_site_url(options.get("url"))
+        portal_url = _text(options, "portal_url")
     username, password, token = _text(options, "username"), _text(options, "password"), _text(options, "token")
-    portal_url = _text(options, "portal_url")
     if username and not password:
         raise OptionError("password is required with username")
     if password and not username:
@@ -163,7 +170,7 @@ def connection_settings(options: OptionAdapter) -> ConnectionSettings:
         username=username,
         password=password,
         token=token,
-        portal_url=normalize_portal_url(portal_url) if portal_url else None,
+        portal_url=normalize_portal_url(portal_url) if portal_url and not portal else portal_url,
         referer=_text(options, "referer") or DEFAULT_REFERER,
         token_expiration=_number(options, "token_expiration", int, DEFAULT_TOKEN_EXPIRATION, 1),
         token_location=token_location,

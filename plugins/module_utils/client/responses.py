@@ -76,7 +76,18 @@ def envelope_error(data: Any) -> Optional[Tuple[Optional[int], str]]:
     return None
 
 
-def error_for(code: Optional[int], message: str, server: str, status: int, token_request: bool = False) -> NotebookServerError:
+_ADVICE = {
+    # (product, what): the advice a message ends with
+    ("Notebook Server", 403): "The account must be an administrator of this Notebook Server site",
+    ("Notebook Server", 404): "Check url: the site root, e.g. https://nb.example.com:11443/arcgis or a Web Adaptor "
+                              "root such as https://gis.example.com/notebooks",
+    ("Portal", 403): "The account must be an administrator of this Portal",
+    ("Portal", 404): "Check portal_url: the Portal root, e.g. https://gis.example.com/portal",
+}
+
+
+def error_for(code: Optional[int], message: str, server: str, status: int, token_request: bool = False,
+              product: str = "Notebook Server") -> NotebookServerError:
     """The typed error for an Esri error code (or HTTP status), with what to do about it."""
     message = message.rstrip(". ")
     if code == TOKEN_INVALID and not token_request:
@@ -95,13 +106,10 @@ def error_for(code: Optional[int], message: str, server: str, status: int, token
             "authentication failed (code %s): %s. Give username and password, or a valid token" % (code, message),
             server, status, code)
     if code == 403:
-        return PermissionDeniedError(
-            "permission denied: %s. The account must be an administrator of this Notebook Server site" % message,
-            server, status, code)
+        return PermissionDeniedError("permission denied: %s. %s" % (message, _ADVICE[(product, 403)]),
+                                     server, status, code)
     if code == 404:
-        return NotFoundError("not found: %s. Check url: the site root, e.g. https://nb.example.com:11443/arcgis "
-                             "or a Web Adaptor root such as https://gis.example.com/notebooks" % message,
-                             server, status, code)
+        return NotFoundError("not found: %s. %s" % (message, _ADVICE[(product, 404)]), server, status, code)
     if code is not None and code == status:  # no envelope: the HTTP status and page speak
         return ServerError("the server answered with an error: %s. It may be overloaded or restarting; "
                            "try again later" % message, server, status, code)
@@ -122,7 +130,7 @@ def _decode(body: bytes, status: int, server: str) -> Any:
 
 
 def read_answer(status: int, body: bytes, content_type: str, server: str, secrets: Iterable[str] = (),
-                token_request: bool = False, resource: Optional[str] = None) -> Any:
+                token_request: bool = False, resource: Optional[str] = None, product: str = "Notebook Server") -> Any:
     """The decoded JSON of a successful answer; raise the matching typed error otherwise.
 
     The error says which ``resource`` was asked for and whether an Esri envelope spoke (``envelope``), so a
@@ -136,12 +144,12 @@ def read_answer(status: int, body: bytes, content_type: str, server: str, secret
     if found is not None:
         code, message = found
         return_code = code if code is not None else (status if status >= 400 else None)
-        error = error_for(return_code, redact(message, secrets), server, status, token_request)
+        error = error_for(return_code, redact(message, secrets), server, status, token_request, product)
         error.envelope = True
     elif status >= 400:
         detail = excerpt(body, secrets)
         error = error_for(status, "HTTP %d (%s): %s" % (status, content_type or "no content type", detail), server,
-                          status, token_request)
+                          status, token_request, product)
     elif not decoded and "json" in (content_type or "").lower():
         error = BadResponseError(
             "HTTP %d answer is not valid JSON (cut short or malformed): %s. The connection may have been interrupted "

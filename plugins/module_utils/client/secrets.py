@@ -46,4 +46,3 @@ def public_url(url: object) -> str:
 def has_control_characters(value: str) -> bool:
     """True for a value no HTTP header or form may carry as is: a line break, a tab, any other control character."""
     return any(ord(character) < 32 or ord(character) == 127 for character in value)
-

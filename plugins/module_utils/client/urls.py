@@ -17,9 +17,13 @@ _SITE_TAILS = ("admin", "rest")
 _PORTAL_TAILS = ("sharing", "home")
 
 
-def _split(text: object, option: str) -> Tuple[str, str, Optional[int], List[str]]:
+_SITE_EXAMPLE = "https://nb.example.com:11443/arcgis"
+_PORTAL_EXAMPLE = "https://gis.example.com/portal"
+
+
+def _split(text: object, option: str, example: str = _SITE_EXAMPLE) -> Tuple[str, str, Optional[int], List[str]]:
     if not isinstance(text, str) or not text.strip():
-        raise OptionError("%s is required: the address of the site, e.g. https://nb.example.com:11443/arcgis" % option)
+        raise OptionError("%s is required: the address, e.g. %s" % (option, example))
     raw = text.strip()
     try:
         parts = urlsplit(raw)
@@ -28,8 +32,7 @@ def _split(text: object, option: str) -> Tuple[str, str, Optional[int], List[str
         raise OptionError("%s is not a valid URL (bad host or port)" % option) from None
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        raise OptionError(
-            "%s must be an http:// or https:// URL with a host, e.g. https://nb.example.com:11443/arcgis" % option)
+        raise OptionError("%s must be an http:// or https:// URL with a host, e.g. %s" % (option, example))
     if parts.username is not None or parts.password is not None:
         # Credentials in a URL end up in logs; we never echo them back.
         raise OptionError("%s must not contain credentials; use the username and password options" % option)
@@ -72,10 +75,16 @@ def normalize_site_url(text: object, option: str = "url") -> str:
 
 def normalize_portal_url(text: object, option: str = "portal_url") -> str:
     """The Portal root, from ``https://p/portal``, ``.../portal/home`` or ``.../portal/sharing/rest``."""
-    scheme, host, port, segments = _split(text, option)
+    scheme, host, port, segments = _split(text, option, _PORTAL_EXAMPLE)
     return _join(scheme, host, port, _cut_at(segments, _PORTAL_TAILS))
 
 
-def admin_url(site_root: str, path: str) -> str:
-    """The absolute URL of an admin resource: ``admin_url(root, "system/jobs")``."""
-    return "%s/admin/%s" % (site_root, path.lstrip("/"))
+ADMIN_API = "admin"
+SHARING_API = "sharing/rest"
+
+
+def api_url(root: str, api: str, path: str) -> str:
+    """The absolute URL of a resource: ``api_url(site, ADMIN_API, "system/jobs")``, ``api_url(portal, SHARING_API,
+    "portals/self/servers")``.
+    """
+    return "%s/%s/%s" % (root, api, path.lstrip("/"))

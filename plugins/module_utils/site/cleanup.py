@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, FrozenSet, List, Set
+from typing import Any, FrozenSet, List, Set
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import (
     NotFoundError,

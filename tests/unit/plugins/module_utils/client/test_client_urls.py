@@ -9,7 +9,9 @@ import pytest
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import OptionError
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.urls import (
-    admin_url,
+    ADMIN_API,
+    SHARING_API,
+    api_url,
     normalize_portal_url,
     normalize_site_url,
 )
@@ -91,6 +93,8 @@ def test_portal_option_name_in_errors():
     assert "portal_url" in str(caught.value)
 
 
-def test_admin_url():
-    assert admin_url(ROOT, "system/jobs") == ROOT + "/admin/system/jobs"
-    assert admin_url(ROOT, "/mode") == ROOT + "/admin/mode"
+def test_api_url():
+    assert api_url(ROOT, ADMIN_API, "system/jobs") == ROOT + "/admin/system/jobs"
+    assert api_url(ROOT, ADMIN_API, "/mode") == ROOT + "/admin/mode"
+    assert api_url("https://p/portal", SHARING_API, "portals/self/servers") == \
+        "https://p/portal/sharing/rest/portals/self/servers"

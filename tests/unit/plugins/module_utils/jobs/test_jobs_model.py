@@ -159,4 +159,3 @@ def test_a_list_not_read_completely_is_never_idle():
     """summary.idle ignored complete (issue 13, item 3): nothing active in part of a list says nothing."""
     summary = summarize([classify(job("j1", "COMPLETED"), NOW_MS, None)], False)
     assert summary["active"] == 0 and summary["idle"] is False
-
