@@ -218,8 +218,7 @@ fleet:
     by_owner: {alice: {jobs: 4, active: 2, completed: 2, failed: 0, cancelled: 0}}
     oldest_active: {jobId: j0bc73e29-3725-4eb1-b6c7-db2cdc56799c, type: executeNotebook, status: PROCESSING,
                     username: alice, startTime: 1714546800000, endTime: null, active: true, stuck: true,
-                    cancelled: false, age_seconds: 18000.0, duration_seconds: 18000.0,
-                    start_time_iso: "2024-05-01T07:00:00Z", end_time_iso: null, outcome: active, server: nb2}
+                    age_seconds: 18000.0, outcome: active, server: nb2}
 attention:
   description: The servers needing attention, most urgent first (unreachable, stuck jobs, failed jobs, incomplete listing).
   returned: always

@@ -195,33 +195,17 @@ blocking_jobs:
       type: int
       sample: null
     active:
-      description: Whether the job counts as running work.
+      description: Whether the job counts as running work (no C(endTime), no final status; a requested cancel too).
       type: bool
       sample: true
     stuck:
       description: Whether the job is older than O(stuck_after).
       type: bool
       sample: true
-    cancelled:
-      description: Whether a cancel is recorded for the job (C(customAttributes.isCancelled)).
-      type: bool
-      sample: false
     age_seconds:
-      description: Seconds since the job started; null when the server gave no start time.
+      description: Seconds since the job started, on the server's clock; null when the server gave no start time.
       type: float
       sample: 7260.5
-    duration_seconds:
-      description: How long the job ran (for an active job, its age so far).
-      type: float
-      sample: 7260.5
-    start_time_iso:
-      description: C(startTime) in UTC, ISO 8601.
-      type: str
-      sample: "2024-05-01T06:00:00Z"
-    end_time_iso:
-      description: C(endTime) in UTC, ISO 8601; null while the job runs.
-      type: str
-      sample: null
 stuck_job_ids:
   description: Ids of the active jobs older than O(stuck_after) at the last listing read.
   returned: always

@@ -117,8 +117,7 @@ jobs:
     - The record of each job the server knows, as read after the action (in check mode, as read before it),
       in the order of O(job_id).
     - The server's fields are unchanged; computed snake_case fields are added as by
-      M(gisadmin.notebook_server.notebook_server_jobs_info) (C(active), C(cancelled), C(age_seconds),
-      C(duration_seconds), C(start_time_iso), C(end_time_iso), C(stuck)).
+      M(gisadmin.notebook_server.notebook_server_jobs_info) (C(active), C(stuck), C(age_seconds)).
   returned: success
   type: list
   elements: dict
@@ -134,11 +133,7 @@ jobs:
         isCancelled: true
       active: false
       stuck: false
-      cancelled: true
       age_seconds: 754.231
-      duration_seconds: 753.231
-      start_time_iso: "2021-02-01T09:38:12Z"
-      end_time_iso: "2021-02-01T09:50:46Z"
 cancelled_job_ids:
   description: The jobs a cancel was sent for (in check mode, would be sent for).
   returned: success

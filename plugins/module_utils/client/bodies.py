@@ -28,7 +28,7 @@ class Answer(NamedTuple):
     """One HTTP answer, read whole."""
 
     status: int
-    body: bytes
+    body: bytearray
     content_type: str
 
 
@@ -57,8 +57,7 @@ def read_body(response: Any, started: float, allowed_seconds: float, limit: int 
     raw = response.raw
     # urllib3 2 reads at most once from the socket per read1 call; older urllib3 reads a whole chunk.
     read = getattr(raw, "read1", None) or raw.read
-    chunks = []
-    size = 0
+    body = bytearray()  # grown in place: no second copy of a big answer at the end
     try:
         while True:
             if time.monotonic() > deadline:
@@ -66,13 +65,12 @@ def read_body(response: Any, started: float, allowed_seconds: float, limit: int 
             chunk = _read_once(read)
             if not chunk:
                 break
-            size += len(chunk)
-            if size > limit:
-                raise AnswerTooLarge(size)
-            chunks.append(chunk)
+            body += chunk
+            if len(body) > limit:
+                raise AnswerTooLarge(len(body))
     finally:
         response.close()
-    return Answer(response.status_code, b"".join(chunks), response.headers.get("Content-Type", ""))
+    return Answer(response.status_code, body, response.headers.get("Content-Type", ""))
 
 
 def _read_once(read: Any) -> bytes:

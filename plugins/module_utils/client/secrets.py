@@ -22,16 +22,26 @@ def _spellings(secret: str) -> Set[str]:
     return {secret, repr(secret)[1:-1], json.dumps(secret)[1:-1]}
 
 
+def spellings(secrets: Iterable[str]) -> Set[str]:
+    """Every way the secrets may be written in a text: as they are, and escaped as repr() and JSON escape them."""
+    found: Set[str] = set()
+    for secret in secrets:
+        if secret:
+            found |= _spellings(secret)
+    return found
+
+
+def may_hold_secret(text: str, secrets: Iterable[str]) -> bool:
+    """True when any spelling of any secret occurs anywhere in ``text`` (keys and numbers included)."""
+    return any(spelling in text for spelling in spellings(secrets))
+
+
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """``text`` with every known secret (escaped forms too), credentials in URLs and every ``token=``/``password:``
     value masked.
     """
-    spellings = set()
-    for secret in secrets:
-        if secret:
-            spellings |= _spellings(secret)
     # Longest first, so a secret that contains another is masked whole.
-    for spelling in sorted(spellings, key=len, reverse=True):
+    for spelling in sorted(spellings(secrets), key=len, reverse=True):
         text = text.replace(spelling, MASK)
     text = _URL_USERINFO.sub(r"\1", text)
     return _SECRET_ASSIGNMENT.sub(lambda match: match.group(1) + MASK, text)

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to gisadmin.notebook_server
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What a job record means: active or finished, stuck or not, how old; computed fields; the summary of a list.
+"""What a job record means: active or finished, stuck or not, how old; its computed fields; a job in brief.
 
 The server's records are kept as they came (no copy, no re-serialisation); computed fields are added
 in snake_case and never replace a field the server sent.
@@ -9,18 +9,14 @@ in snake_case and never replace a field the server sent.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, NamedTuple, Optional
-
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.times import iso_from_epoch_ms
+from typing import Any, Dict, NamedTuple, Optional
 
 ACTIVE_STATUSES = frozenset(("SUBMITTED", "PROCESSING"))
 # The only words that end a job, matched whole (case aside): CANCELLING or CANCEL_REQUESTED still run.
 FINAL_STATUSES = frozenset(("COMPLETED", "FAILED", "CANCELLED", "CANCELED", "ERROR"))
 NO_STATUS = "UNKNOWN"
 NOT_A_RECORD = "(not a job record)"
-COMPUTED_FIELDS = ("active", "stuck", "cancelled", "age_seconds", "duration_seconds", "start_time_iso",
-                   "end_time_iso")
-_COMPUTED_FIELD_SET = frozenset(COMPUTED_FIELDS)
+COMPUTED_FIELDS = ("active", "stuck", "age_seconds")
 
 
 def status_is_final(status: Any) -> bool:
@@ -110,34 +106,19 @@ def classify(record: Any, now_ms: int, stuck_after_seconds: Optional[float]) -> 
 
 
 def computed_fields(job: Any) -> Dict[str, Any]:
-    """The computed fields of a job (``COMPUTED_FIELDS``), from anything with the attributes of ``JobFacts``."""
-    start_ms, end_ms = job.start_ms, job.end_ms
-    if end_ms is not None and start_ms is not None:
-        duration = (end_ms - start_ms) / 1000.0
-    elif job.active:
-        duration = job.age_seconds
-    else:
-        duration = None
-    return {
-        "active": job.active,
-        "stuck": job.stuck,
-        "cancelled": job.cancelled,
-        "age_seconds": job.age_seconds,
-        "duration_seconds": duration,
-        "start_time_iso": iso_from_epoch_ms(start_ms),
-        "end_time_iso": iso_from_epoch_ms(end_ms),
-    }
+    """The computed fields of a job (``COMPUTED_FIELDS``), from anything with the attributes of ``JobFacts``.
+
+    Only what the server's fields do not say: whether the job is work, whether it is stuck, how old it is
+    on the server's clock. Times stay as the server sent them (``startTime``, ``endTime``: epoch ms).
+    """
+    return {"active": job.active, "stuck": job.stuck, "age_seconds": job.age_seconds}
 
 
 def annotate(facts: JobFacts) -> Dict[str, Any]:
     """Add the computed fields to the record in place (never over a server field) and return it."""
     record = facts.record
-    computed = computed_fields(facts)
-    if _COMPUTED_FIELD_SET.isdisjoint(record):
-        record.update(computed)
-    else:  # a server that sends one of our names keeps its value
-        for key, value in computed.items():
-            record.setdefault(key, value)
+    for key, value in computed_fields(facts).items():
+        record.setdefault(key, value)  # a server that sends one of our names keeps its value
     return record
 
 
@@ -155,48 +136,3 @@ def job_brief(job: Any) -> Dict[str, Any]:
     }
     brief.update(computed_fields(job))
     return brief
-
-
-def _count(counts: Dict[str, int], key: str) -> None:
-    counts[key] = counts.get(key, 0) + 1
-
-
-def summarize(matched: Iterable[JobFacts], complete: bool) -> Dict[str, Any]:
-    """Counts by status, type and owner; active count; the oldest active job; stuck job ids; ``idle``.
-
-    ``idle`` means the list was read completely and nothing in it is active: a partial list is never idle.
-    """
-    by_status: Dict[str, int] = {}
-    by_type: Dict[str, int] = {}
-    by_owner: Dict[str, int] = {}
-    active_by_owner: Dict[str, int] = {}
-    stuck_ids: List[str] = []
-    count = active = 0
-    oldest: Optional[JobFacts] = None
-    for facts in matched:
-        count += 1
-        _count(by_status, facts.status)
-        _count(by_type, facts.job_type or NO_STATUS)
-        _count(by_owner, facts.owner or NO_STATUS)
-        if facts.active:
-            active += 1
-            _count(active_by_owner, facts.owner or NO_STATUS)
-            if facts.stuck:
-                stuck_ids.append(facts.job_id)
-            if facts.start_ms is not None and (oldest is None or oldest.start_ms is None
-                                               or facts.start_ms < oldest.start_ms):
-                oldest = facts
-            elif oldest is None:
-                oldest = facts
-    return {
-        "count": count,
-        "active": active,
-        "idle": complete and active == 0,
-        "stuck": len(stuck_ids),
-        "stuck_job_ids": stuck_ids,
-        "by_status": by_status,
-        "by_type": by_type,
-        "by_owner": by_owner,
-        "active_by_owner": active_by_owner,
-        "oldest_active": job_brief(oldest) if oldest is not None else None,
-    }

@@ -94,16 +94,26 @@ class JobsQuery:
             raise OptionError("started_after must be earlier than started_before")
         return query
 
+    @property
+    def filters(self) -> bool:
+        """Whether any job can be left out (a list without filters skips the test)."""
+        return bool(self.statuses or self.job_types or self.owners or self.started_after_ms is not None
+                    or self.started_before_ms is not None)
+
     def matches(self, facts: JobFacts) -> bool:
-        if self.statuses and not (facts.status.upper() in self.statuses or (facts.active and ACTIVE_WORD in self.statuses)):
+        return self.accepts(facts.status, facts.active, facts.job_type, facts.owner, facts.start_ms)
+
+    def accepts(self, status: str, active: bool, job_type: str, owner: str, start_ms: Optional[int]) -> bool:
+        """The test of one job, from its values (``status`` as sent or UNKNOWN, type and owner as sent)."""
+        if self.statuses and not (status.upper() in self.statuses or (active and ACTIVE_WORD in self.statuses)):
             return False
-        if self.job_types and facts.job_type.casefold() not in self.job_types:
+        if self.job_types and job_type.casefold() not in self.job_types:
             return False
-        if self.owners and facts.owner.casefold() not in self.owners:
+        if self.owners and owner.casefold() not in self.owners:
             return False
-        if self.started_after_ms is not None and (facts.start_ms is None or facts.start_ms < self.started_after_ms):
+        if self.started_after_ms is not None and (start_ms is None or start_ms < self.started_after_ms):
             return False
-        if self.started_before_ms is not None and (facts.start_ms is None or facts.start_ms >= self.started_before_ms):
+        if self.started_before_ms is not None and (start_ms is None or start_ms >= self.started_before_ms):
             return False
         return True
 

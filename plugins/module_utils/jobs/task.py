@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Dict, Iterable, List
+from typing import Any, Callable, Dict
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import (
     CONNECTION_ARGSPEC,
@@ -15,41 +15,21 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.op
     open_client,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.listing import JobListing, get_jobs, list_jobs
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.model import (
-    JobFacts,
-    annotate,
-    classify,
-    summarize,
-)
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.scan import scan
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.query import JOBS_QUERY_ARGSPEC, JobsQuery
 
 ARGUMENT_SPEC = dict(CONNECTION_ARGSPEC, **JOBS_QUERY_ARGSPEC)
 
 
-def select(records: Iterable[Any], query: JobsQuery, now_ms: int) -> List[JobFacts]:
-    """The facts of the matching records, in server order, each record annotated in place: one pass, no copies."""
-    stuck_after = query.stuck_after_seconds
-    matches = query.matches
-    matched: List[JobFacts] = []
-    append = matched.append
-    for record in records:
-        if isinstance(record, dict):
-            facts = classify(record, now_ms, stuck_after)
-            if matches(facts):
-                annotate(facts)
-                append(facts)
-    return matched
-
-
 def jobs_info(client: Any, listing: JobListing, query: JobsQuery, now_ms: int) -> Dict[str, Any]:
     """``server``, ``jobs``, ``total``, ``complete``, ``summary`` (+ ``missing_job_ids``, ``query_result``)."""
-    matched = select(listing.records, query, now_ms)
+    jobs, summary = scan(listing.records, query, now_ms, listing.complete)
     result: Dict[str, Any] = {
         "server": client.server,
-        "jobs": [facts.record for facts in matched],
+        "jobs": jobs,
         "total": listing.total,
         "complete": listing.complete,
-        "summary": summarize(matched, listing.complete),
+        "summary": summary,
     }
     if query.job_ids:
         result["missing_job_ids"] = listing.missing_job_ids

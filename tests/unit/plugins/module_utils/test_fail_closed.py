@@ -195,7 +195,7 @@ def test_the_drain_waits_for_a_job_whose_cancel_is_only_requested(fake_server):
     fake_server.load([job("j1", "PROCESSING", cancelled=True, start_ms=NOW_MS - 60000)])
     returned = _drain(fake_server, timeout=2.0)
     assert returned["idle"] is False and [j["jobId"] for j in returned["blocking_jobs"]] == ["j1"]
-    assert returned["blocking_jobs"][0]["cancelled"] is True and returned["blocking_jobs"][0]["active"] is True
+    assert returned["blocking_jobs"][0]["active"] is True and returned["blocking_jobs"][0]["status"] == "PROCESSING"
 
 
 # -- 7. bounds: num, body size, a whole answer's time ------------------------------------------------

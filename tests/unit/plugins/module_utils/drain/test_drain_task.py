@@ -154,9 +154,7 @@ def test_timeout_result_lists_blocking_jobs_in_the_job_vocabulary(fake_server):
     assert returned["timed_out"] and returned["stopped_by"] == "timeout"
     assert returned["blocking_jobs"] == [{
         "jobId": "jstuck", "type": "openNotebook", "status": "PROCESSING", "username": "bob",
-        "startTime": NOW_MS - 99999000, "endTime": None, "active": True, "stuck": True, "cancelled": False,
-        "age_seconds": 99999.0, "duration_seconds": 99999.0, "start_time_iso": "2024-04-30T04:13:21Z",
-        "end_time_iso": None,
+        "startTime": NOW_MS - 99999000, "endTime": None, "active": True, "stuck": True, "age_seconds": 99999.0,
     }]
     assert returned["stuck_job_ids"] == ["jstuck"]
     assert returned["polls"] == 4

@@ -13,7 +13,6 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.mode
     epoch_ms,
     job_brief,
     status_is_active,
-    summarize,
 )
 from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.fake_notebook_server import (
     HOUR_MS,
@@ -84,24 +83,18 @@ def test_missing_fields_are_tolerated():
     facts = classify({"jobId": "j1"}, NOW_MS, 60.0)
     assert facts.status == "UNKNOWN" and facts.active and facts.age_seconds is None and not facts.stuck
     record = annotate(facts)
-    assert record["start_time_iso"] is None and record["duration_seconds"] is None
+    assert record["age_seconds"] is None and record["active"] is True
 
 
 def test_annotate_adds_computed_fields_in_place():
     record = job("j1", "COMPLETED", start_ms=NOW_MS - HOUR_MS, end_ms=NOW_MS - HOUR_MS + 90500)
     annotated = annotate(classify(record, NOW_MS, None))
     assert annotated is record
-    assert record["active"] is False and record["stuck"] is False and record["cancelled"] is False
-    assert record["age_seconds"] == 3600.0
-    assert record["duration_seconds"] == 90.5
-    assert record["start_time_iso"] == "2024-05-01T07:00:00Z"
-    assert record["end_time_iso"] == "2024-05-01T07:01:30Z"
+    assert {key: record[key] for key in ("active", "stuck", "age_seconds")} == {
+        "active": False, "stuck": False, "age_seconds": 3600.0}
+    # Only what the server's fields do not say: no second spelling of a server field (issue 18).
+    assert set(record) == set(job("j1", "COMPLETED", end_ms=0)) | {"active", "stuck", "age_seconds"}
     assert record["status"] == "COMPLETED" and record["startTime"] == NOW_MS - HOUR_MS
-
-
-def test_active_job_duration_is_its_age():
-    record = annotate(classify(job("j1", start_ms=NOW_MS - 1500), NOW_MS, None))
-    assert record["duration_seconds"] == 1.5 and record["end_time_iso"] is None
 
 
 def test_computed_fields_never_shadow_server_fields():
@@ -109,40 +102,6 @@ def test_computed_fields_never_shadow_server_fields():
     annotate(classify(record, NOW_MS, None))
     assert record["active"] == "server-value"
     assert record["stuck"] is False and record["stuck_time"] == 3
-
-
-def test_summary():
-    records = [
-        job("j1", "PROCESSING", username="alice", start_ms=NOW_MS - 3 * HOUR_MS),
-        job("j2", "SUBMITTED", job_type="openNotebook", username="bob", start_ms=NOW_MS - HOUR_MS),
-        job("j3", "COMPLETED", username="alice", start_ms=NOW_MS - 5 * HOUR_MS, end_ms=NOW_MS - 4 * HOUR_MS),
-        job("j4", "FAILED", username="carol", start_ms=NOW_MS - 6 * HOUR_MS, end_ms=NOW_MS - 6 * HOUR_MS + 5),
-        job("j5", "PROCESSING", username="alice", start_ms=NOW_MS - 4 * HOUR_MS),
-    ]
-    summary = summarize((classify(r, NOW_MS, 2 * 3600.0) for r in records), True)
-    assert summary["count"] == 5 and summary["active"] == 3 and summary["idle"] is False
-    assert summary["by_status"] == {"PROCESSING": 2, "SUBMITTED": 1, "COMPLETED": 1, "FAILED": 1}
-    assert summary["by_type"] == {"executeNotebook": 4, "openNotebook": 1}
-    assert summary["by_owner"] == {"alice": 3, "bob": 1, "carol": 1}
-    assert summary["active_by_owner"] == {"alice": 2, "bob": 1}
-    assert summary["stuck_job_ids"] == ["j1", "j5"] and summary["stuck"] == 2
-    oldest = summary["oldest_active"]
-    assert oldest == {
-        "jobId": "j5", "type": "executeNotebook", "status": "PROCESSING", "username": "alice",
-        "startTime": NOW_MS - 4 * HOUR_MS, "endTime": None, "active": True, "stuck": True, "cancelled": False,
-        "age_seconds": 4 * 3600.0, "duration_seconds": 4 * 3600.0, "start_time_iso": "2024-05-01T04:00:00Z",
-        "end_time_iso": None,
-    }
-
-
-def test_summary_of_nothing_is_idle():
-    summary = summarize([], True)
-    assert summary["idle"] is True and summary["oldest_active"] is None and summary["count"] == 0
-
-
-def test_summary_with_only_finished_jobs_is_idle():
-    summary = summarize([classify(job("j1", "COMPLETED"), NOW_MS, None)], True)
-    assert summary["idle"] is True and summary["active"] == 0 and summary["oldest_active"] is None
 
 
 def test_a_brief_job_has_the_keys_of_an_annotated_record():
@@ -153,9 +112,3 @@ def test_a_brief_job_has_the_keys_of_an_annotated_record():
     annotated = annotate(facts)
     assert set(brief) <= set(annotated)
     assert {key: annotated[key] for key in brief} == brief
-
-
-def test_a_list_not_read_completely_is_never_idle():
-    """summary.idle ignored complete (issue 13, item 3): nothing active in part of a list says nothing."""
-    summary = summarize([classify(job("j1", "COMPLETED"), NOW_MS, None)], False)
-    assert summary["active"] == 0 and summary["idle"] is False
