@@ -127,7 +127,7 @@ jobs:
     active:
       description:
         - The job is work - it has no C(endTime) and no final status (C(COMPLETED), C(FAILED), C(CANCELLED),
-          C(ERROR)): C(SUBMITTED), C(PROCESSING) and any other status count, a requested cancel too.
+          C(ERROR)). C(SUBMITTED), C(PROCESSING) and any other status count, a requested cancel too.
       type: bool
       sample: true
     stuck:

@@ -127,7 +127,7 @@ def options_reach_both_roles(work, states, controls):
     hosts = {"nb-options": _host(states["options"], **options)}
     for playbook, extra in (("audit.yml", {}), ("drain.yml", {"drain_read_only": True})):
         controls["options"].clear_requests()
-        completed, _elapsed, _outcome = _play(work, playbook, hosts, "options-" + playbook.split(".")[0], extra)
+        completed, _elapsed, _outcome = _play(work, playbook, hosts, "options-" + playbook.split(".", maxsplit=1)[0], extra)
         check(completed.returncode == 0, "%s with the options failed:\n%s" % (playbook, completed.stdout[-2000:]))
         log = controls["options"].requests()
         tokens = [entry for entry in log if entry["path"].endswith("/generateToken")]

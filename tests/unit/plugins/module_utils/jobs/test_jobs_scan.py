@@ -32,8 +32,8 @@ def test_scan_says_what_classify_says_for_every_kind_of_record():
     kept, _summary = scan(records, _query(stuck_after="2h"), NOW_MS, True)
     assert len(kept) == len(records)
     for record, facts in zip(kept, expected):
-        assert (record["active"], record["stuck"], record["age_seconds"]) == (facts.active, facts.stuck,
-                                                                               facts.age_seconds), record
+        computed = (record["active"], record["stuck"], record["age_seconds"])
+        assert computed == (facts.active, facts.stuck, facts.age_seconds), record
 
 
 def test_summary():

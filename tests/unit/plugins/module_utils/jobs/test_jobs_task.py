@@ -10,7 +10,6 @@ import pytest
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import OptionAdapter
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import OptionError
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.task import run
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.query import JobsQuery
 from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.fake_notebook_server import (
     HOUR_MS,
     NOW_MS,
