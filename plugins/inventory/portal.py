@@ -72,7 +72,7 @@ options:
     type: str
     default: notebook_servers
 seealso:
-  - ref: gisadmin.notebook_server.docsite.guide_inventory
+  - ref: ansible_collections.gisadmin.notebook_server.docsite.guide_inventory
     description: Inventory from your Portal, in the user guide.
   - module: gisadmin.notebook_server.notebook_server_jobs_info
 """

@@ -404,3 +404,25 @@ def test_the_plugin_fragment_reads_the_environment_variables_modules_fall_back_t
         assert [entry["name"] for entry in plugins[name]["env"]] == spec["fallback"][1], name
         # A secret is never read from ansible.cfg.
         assert ("ini" in plugins[name]) is (not spec.get("no_log", False)), name
+
+
+# -- the example of the docs -----------------------------------------------------------------------------------------
+
+
+def test_the_example_inventory_file_works(portal, tmp_path, monkeypatch):
+    root = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..")
+    with open(os.path.join(root, "docs", "examples", "production.portal.yml"), encoding="utf-8") as handle:
+        example = yaml.safe_load(handle)
+    assert example["plugin"] == "gisadmin.notebook_server.portal"
+    ca = tmp_path / "ca.pem"
+    ca.write_text("not read by the fake")
+    # Only what points at the writer's machine changes: the CA file and the cache directory.
+    example.update(ca_path=str(ca), cache_connection=str(tmp_path / "cache"))
+    monkeypatch.setenv("NOTEBOOK_SERVER_USERNAME", USERNAME)
+    monkeypatch.setenv("NOTEBOOK_SERVER_PASSWORD", PASSWORD)
+    inventory, _plugin = _parse(_write(tmp_path, example))
+    assert _group(inventory, "notebook_servers") == ["nb1.example.com", "nb2.example.com"]
+    assert _group(inventory, "behind_web_adaptor") == ["nb1.example.com"]
+    assert _group(inventory, "role_federated_server") == ["nb1.example.com"]
+    assert _host_vars(inventory, "nb2.example.com")["ansible_host"] == "nb2.example.com"
+    assert portal.calls[0].verify == str(ca)
