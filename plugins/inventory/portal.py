@@ -78,6 +78,7 @@ seealso:
 """
 
 EXAMPLES = r"""
+---
 # production.portal.yml: every Notebook Server federated with the Portal, in the group notebook_servers.
 plugin: gisadmin.notebook_server.portal
 portal_url: https://gis.example.com/portal
@@ -87,6 +88,7 @@ password: !vault |
   6231...
 ca_path: /etc/pki/tls/certs/example-ca.pem
 
+---
 # Servers named by their Portal name, their Web Adaptor as the site root, groups per role and per function.
 plugin: gisadmin.notebook_server.portal
 portal_url: https://gis.example.com/portal
@@ -105,6 +107,7 @@ compose:
   # SSH to the machine for other tasks (the collection's own modules run on the controller).
   ansible_host: notebook_server_url | urlsplit('hostname')
 
+---
 # Credentials from the environment (NOTEBOOK_SERVER_USERNAME, NOTEBOOK_SERVER_PASSWORD), the servers list
 # cached for an hour between runs.
 plugin: gisadmin.notebook_server.portal

@@ -161,10 +161,9 @@ def read_answer(status: int, body: bytes, content_type: str, server: str, secret
             "HTTP %d answer is not valid JSON (cut short or malformed): %s. The connection may have been interrupted "
             "or a proxy altered the answer; try again" % (status, excerpt(body[:80], secrets)), server, status)
     elif not decoded:
-        error = BadResponseError(
-            "HTTP %d answer is not JSON (%s): %s. %s" % (status, content_type or "no content type",
-                                                       excerpt(body, secrets), _ADVICE[(product, "not JSON")]),
-            server, status)
+        detail = excerpt(body, secrets)
+        error = BadResponseError("HTTP %d answer is not JSON (%s): %s. %s" % (
+            status, content_type or "no content type", detail, _ADVICE[(product, "not JSON")]), server, status)
     if error is not None:
         error.resource = resource
         raise error

@@ -107,12 +107,12 @@ def _site_url(record: Dict[str, Any], url_from: str, portal: str) -> str:
     if key is None:
         other = "public" if url_from != "public" else "admin"
         raise listing_error("server %s in %s has no %s, so url_from=%s cannot address it; try url_from=%s"
-                               % (describe(record), SERVERS_RESOURCE, " or ".join(keys), url_from, other), portal)
+                            % (describe(record), SERVERS_RESOURCE, " or ".join(keys), url_from, other), portal)
     try:
         return normalize_site_url(record[key], option=key)
     except OptionError as exc:
-        raise listing_error("server %s in %s cannot be addressed: %s" % (describe(record), SERVERS_RESOURCE,
-                                                                            exc.message), portal) from None
+        raise listing_error("server %s in %s cannot be addressed: %s"
+                            % (describe(record), SERVERS_RESOURCE, exc.message), portal) from None
 
 
 def _public_url(record: Dict[str, Any], warn: Callable[[str], None], portal: str) -> Optional[str]:
@@ -132,7 +132,7 @@ def _host_name(record: Dict[str, Any], site_url: str, hostnames: str, portal: st
         name = record.get(hostnames, "")
     if not name:
         raise listing_error("server %s in %s has no %s to name its host; choose another hostnames"
-                               % (describe(record), SERVERS_RESOURCE, hostnames), portal)
+                            % (describe(record), SERVERS_RESOURCE, hostnames), portal)
     return name
 
 

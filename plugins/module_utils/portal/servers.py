@@ -54,14 +54,14 @@ def _record(raw: Any, index: int, portal: str) -> Dict[str, Any]:
             record[key] = value.strip()
         elif value is not None and not isinstance(value, str):
             raise listing_error("server %s in %s has a %s that is not text (%s)"
-                                   % (describe(raw), SERVERS_RESOURCE, key, type(value).__name__), portal)
+                                % (describe(raw), SERVERS_RESOURCE, key, type(value).__name__), portal)
     for key in FLAG_FIELDS:
         if isinstance(raw.get(key), bool):
             record[key] = raw[key]
     if "serverType" not in record:
         # Without a type no filter can tell whether this is a Notebook Server.
         raise listing_error("server %s in %s has no serverType, so it cannot be told whether it is a Notebook "
-                               "Server" % (describe(raw), SERVERS_RESOURCE), portal)
+                            "Server" % (describe(raw), SERVERS_RESOURCE), portal)
     return record
 
 
@@ -76,5 +76,5 @@ def read_servers(client: NotebookServerClient) -> List[Dict[str, Any]]:
     servers = answer.get("servers") if isinstance(answer, dict) else None
     if not isinstance(servers, list):
         raise listing_error("the answer of %s has no list of servers, so this is not a Portal for ArcGIS. %s"
-                               % (SERVERS_RESOURCE, _CHECK_PORTAL_URL), client.server)
+                            % (SERVERS_RESOURCE, _CHECK_PORTAL_URL), client.server)
     return [_record(raw, index, client.server) for index, raw in enumerate(servers)]

@@ -52,7 +52,7 @@ def test_by_default_notebook_servers_by_type_or_by_function():
     (["arcgis_mission_server"], ["mission.example.com"]),
     # Only ARCGIS_NOTEBOOK_SERVER also matches by function: asked by type alone, ga (ArcGIS) is an ArcGIS server.
     (["ARCGIS_MISSION_SERVER", "ARCGIS_NOTEBOOK_SERVER"], ["nb1.example.com", "mission.example.com",
-                                                          "ga.example.com", "nb2.example.com"]),
+                                                           "ga.example.com", "nb2.example.com"]),
     ("ArcGIS, ARCGIS_MISSION_SERVER", ["gis-hosting.example.com", "mission.example.com", "ga.example.com"]),
     (["NotebookServer"], []),
 ])

@@ -38,7 +38,7 @@ def test_one_token_one_read_and_the_hosts(portal):
     assert [host.name for host in result["hosts"]] == ["nb1.example.com"]
     assert [record["id"] for record in result["servers"]] == ["id-nb1", "id-gis"]
     assert [call.path for call in portal.calls] == ["/portal/sharing/rest/generateToken",
-                                                   "/portal/sharing/rest/portals/self/servers"]
+                                                    "/portal/sharing/rest/portals/self/servers"]
 
 
 def test_a_given_list_spares_the_portal(portal):
