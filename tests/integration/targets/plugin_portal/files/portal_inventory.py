@@ -155,8 +155,10 @@ def step_graph_and_list(f):
             "notebook_server_portal_url": f.portal_line["url"], "notebook_server_id": line["portal_server_id"],
             "notebook_server_name": registered[line["portal_server_id"]]["name"],
             "notebook_server_type": "ARCGIS_NOTEBOOK_SERVER", "notebook_server_role": "FEDERATED_SERVER",
-            "notebook_server_functions": ["NotebookServer"], "site_port": line["port"],
+            "notebook_server_functions": ["NotebookServer"],
         }
+        # A composed number is a number on ansible-core 2.19, text before.
+        check(str(variables.pop("site_port", None)) == str(line["port"]), "compose: the port of %s" % host)
         check(variables == expected, "the variables of %s: %s" % (host, variables))
     text = json.dumps(listing)
     check(not any(secret in text for secret in f.secrets), "no secret in --list")
@@ -309,7 +311,8 @@ def step_cache(f):
             stored += handle.read()
     check("127.0.0.2" in stored, "the cache holds the servers list")
     check(not any(secret in stored for secret in f.secrets) and "token" not in stored.lower(), "no secret in the cache")
-    f.run(["ansible-inventory", "-i", path, "--list", "--flush-cache"], label="--flush-cache")
+    f.run(["ansible-playbook", "-i", path, "--flush-cache", os.path.join(HERE, "flush_cache.yml")],
+          label="--flush-cache")
     check(f.servers_reads() == 2, "--flush-cache read the Portal again")
 
 
