@@ -270,8 +270,8 @@ def test_a_token_alone(portal, tmp_path):
     # Ansible's configuration checks the declared choices and required options, naming the option (each
     # ansible-core version in its own words).
     ({"portal_url": None}, ("portal_url", "required")),
-    ({"url_from": "machine"}, ("machine", "url_from", "admin, admin_public, public")),
-    ({"hostnames": "fqdn"}, ("fqdn", "hostnames", "url_host, name, id")),
+    ({"url_from": "machine"}, ("machine", "url_from")),
+    ({"hostnames": "fqdn"}, ("fqdn", "hostnames")),
     # The core checks the rest.
     ({"password": None}, ("password is required with username",)),
     ({"portal_url": "gis.example.com/portal"}, ("portal_url must be an http:// or https:// URL with a host",)),
@@ -282,7 +282,7 @@ def test_a_token_alone(portal, tmp_path):
 def test_bad_options_fail_before_any_request(portal, tmp_path, changes, words):
     with pytest.raises(AnsibleError) as caught:
         _parse(_write(tmp_path, _config(**changes)))
-    assert all(word in str(caught.value) for word in words), str(caught.value)
+    assert all(word.lower() in str(caught.value).lower() for word in words), str(caught.value)
     assert portal.calls == []
 
 
