@@ -24,7 +24,7 @@ ansible-galaxy collection install --offline -p "$collections" "$tarball" >/dev/n
 export ANSIBLE_COLLECTIONS_PATH="$collections"
 
 checked=0
-for kind in module lookup role; do
+for kind in module lookup inventory role; do
     names=$(ansible-doc -t "$kind" -l gisadmin.notebook_server --json 2>/dev/null \
         | python3 -c 'import json,sys; print("\n".join(sorted(json.load(sys.stdin))))')
     for name in $names; do

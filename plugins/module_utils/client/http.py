@@ -178,7 +178,8 @@ class NotebookServerClient:
         """An unauthenticated form POST to a generateToken URL (server or Portal), retried like a read."""
         answer = self._send("POST", url, data=data, headers=self._base_headers(), idempotent=True, label="generateToken")
         document = read_answer(answer.status, answer.body, answer.content_type, self.server,
-                               self._secrets(data.get("password")), token_request=True, resource="generateToken")
+                               self._secrets(data.get("password")), token_request=True, resource="generateToken",
+                               product=self.product)
         if not isinstance(document, dict):
             raise BadResponseError("the generateToken answer is not a JSON object", self.server, answer.status)
         return document
@@ -294,8 +295,9 @@ class NotebookServerClient:
                         "state before trying again" % (problem, method, label), self.server) from None
                 if retry >= self._retry.retries:
                     raise TransportError(
-                        "%s on %s %s (%s). Check url, that the server is running, and timeout"
-                        % (problem, method, label, "1 attempt" if retry == 0 else "%d attempts" % (retry + 1)),
+                        "%s on %s %s (%s). Check %s, that the server is running, and timeout"
+                        % (problem, method, label, "1 attempt" if retry == 0 else "%d attempts" % (retry + 1),
+                           "portal_url" if self.product == "Portal" else "url"),
                         self.server) from None
                 retry += 1
                 self._pause(retry, None, "%s on %s %s" % (problem, method, label))
@@ -339,8 +341,8 @@ class NotebookServerClient:
     def _pause(self, retry: int, retry_after: Optional[str], what: str) -> None:
         delay = self._retry.delay(retry, retry_after, time.time())
         if self._on_retry is not None:
-            self._on_retry("Notebook Server %s: %s; retry %d of %d in %.1fs"
-                           % (self.server, what, retry, self._retry.retries, delay))
+            self._on_retry("%s %s: %s; retry %d of %d in %.1fs"
+                           % (self.product, self.server, what, retry, self._retry.retries, delay))
         time.sleep(delay)
 
 

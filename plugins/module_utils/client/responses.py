@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import (
     AuthenticationError,
@@ -76,13 +76,21 @@ def envelope_error(data: Any) -> Optional[Tuple[Optional[int], str]]:
     return None
 
 
-_ADVICE = {
+_ADVICE: Dict[Tuple[str, Any], str] = {
     # (product, what): the advice a message ends with
     ("Notebook Server", 403): "The account must be an administrator of this Notebook Server site",
     ("Notebook Server", 404): "Check url: the site root, e.g. https://nb.example.com:11443/arcgis or a Web Adaptor "
                               "root such as https://gis.example.com/notebooks",
     ("Portal", 403): "The account must be an administrator of this Portal",
     ("Portal", 404): "Check portal_url: the Portal root, e.g. https://gis.example.com/portal",
+    ("Notebook Server", "token 404"): "The address does not answer as a site: check url (the site root, e.g. "
+                                      "https://nb.example.com:11443/arcgis, or the Web Adaptor root) and portal_url",
+    ("Portal", "token 404"): "The address does not answer as a Portal: check portal_url (the Portal root, e.g. "
+                             "https://gis.example.com/portal)",
+    ("Notebook Server", "not JSON"): "Check that url is the site root (not a login page or a proxy), e.g. "
+                                     "https://nb.example.com:11443/arcgis",
+    ("Portal", "not JSON"): "Check that portal_url is the Portal root (not a login page or a proxy), e.g. "
+                            "https://gis.example.com/portal",
 }
 
 
@@ -97,10 +105,8 @@ def error_for(code: Optional[int], message: str, server: str, status: int, token
             "could not get a token: %s. Check username and password (and portal_url for a Portal account)" % message,
             server, status, code)
     if token_request and code == 404:
-        return NotFoundError(
-            "could not get a token: generateToken was not found (%s). The address does not answer as a site: check "
-            "url (the site root, e.g. https://nb.example.com:11443/arcgis, or the Web Adaptor root) and portal_url"
-            % message, server, status, code)
+        return NotFoundError("could not get a token: generateToken was not found (%s). %s"
+                             % (message, _ADVICE[(product, "token 404")]), server, status, code)
     if code in (401, TOKEN_INVALID, TOKEN_REQUIRED):
         return AuthenticationError(
             "authentication failed (code %s): %s. Give username and password, or a valid token" % (code, message),
@@ -155,10 +161,9 @@ def read_answer(status: int, body: bytes, content_type: str, server: str, secret
             "HTTP %d answer is not valid JSON (cut short or malformed): %s. The connection may have been interrupted "
             "or a proxy altered the answer; try again" % (status, excerpt(body[:80], secrets)), server, status)
     elif not decoded:
-        error = BadResponseError(
-            "HTTP %d answer is not JSON (%s): %s. Check that url is the site root (not a login page or a proxy), "
-            "e.g. https://nb.example.com:11443/arcgis" % (status, content_type or "no content type",
-                                                          excerpt(body, secrets)), server, status)
+        detail = excerpt(body, secrets)
+        error = BadResponseError("HTTP %d answer is not JSON (%s): %s. %s" % (
+            status, content_type or "no content type", detail, _ADVICE[(product, "not JSON")]), server, status)
     if error is not None:
         error.resource = resource
         raise error

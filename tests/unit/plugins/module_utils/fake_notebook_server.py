@@ -4,7 +4,8 @@
 """The one fake Notebook Server of the unit tests: a requests transport adapter, so the real client runs unchanged.
 
 It answers generateToken (server and Portal), the jobs list (``num``, ``total``, a ``max_num`` cap), single
-jobs, cancel, deleteAll and the site mode; records every request; plays scripted replies or exceptions per
+jobs, cancel, deleteAll and the site mode, and the Portal's ``portals/self`` and ``portals/self/servers``
+(``portal_servers``, records made by ``federated_server``); records every request; plays scripted replies or exceptions per
 path before its defaults; and can lose a write's answer before or after acting on it. Tests get it with the
 ``fake_server`` fixture (tests/unit/conftest.py), which makes every client the core opens talk to it.
 """
@@ -126,6 +127,25 @@ def make_client(server: "FakeNotebookServer", warnings: Optional[List[str]] = No
     return open_client_from(OptionAdapter.from_dict(values), on_retry=warnings.append if warnings is not None else None)
 
 
+def federated_server(host: str, server_id: str = "", server_type: str = "ARCGIS_NOTEBOOK_SERVER",
+                     function: str = "NotebookServer", role: str = "FEDERATED_SERVER", admin_key: str = "adminUrl",
+                     public_url: Optional[str] = None, admin_public_url: Optional[str] = None,
+                     **extra: Any) -> Dict[str, Any]:
+    """One record of the Portal's ``portals/self/servers``, keys in the documented order; ``admin_key`` may be
+    ``adminURL`` (the property table's spelling) or ``None`` (no admin URL at all).
+    """
+    site = "https://%s:11443/arcgis" % host
+    record: Dict[str, Any] = {"id": server_id or "id-" + host.split(".")[0], "name": "%s:11443" % host,
+                              "url": public_url or site, "isHosted": False}
+    if admin_key:
+        record[admin_key] = site
+    if admin_public_url:
+        record["adminPublicUrl"] = admin_public_url
+    record.update({"serverType": server_type, "serverRole": role, "serverFunction": function})
+    record.update(extra)
+    return record
+
+
 def _envelope(code: int, message: str) -> Reply:
     return Reply(200, {"error": {"code": code, "message": message, "details": []}})
 
@@ -155,6 +175,7 @@ class FakeNotebookServer(BaseAdapter):
         self.referers: Dict[str, str] = {}
         self.sleeps: List[float] = []  # what the client slept between retries (the fixture routes sleep here)
         self.clock_ms: Optional[int] = NOW_MS  # the server's clock, sent as the Date header; None sends none
+        self.portal_servers: List[Dict[str, Any]] = []  # what the Portal's portals/self/servers lists
 
     def load(self, jobs: Optional[List[Dict[str, Any]]] = None, **settings: Any) -> "FakeNotebookServer":
         """Give this server (usually the fixture's) its jobs and any other constructor setting; returns it."""
@@ -248,6 +269,10 @@ class FakeNotebookServer(BaseAdapter):
         """The server's own answer to ``call`` (what a scripted reply may start from)."""
         if call.path in (self.site_path + "/admin/generateToken", self.portal_path + "/sharing/rest/generateToken"):
             return self._generate_token(call)
+        sharing = self.portal_path + "/sharing/rest/"
+        if call.admin_path is None and not call.path.startswith(sharing):
+            # Neither the site's admin API nor the Portal's sharing API: the web server's own page.
+            return Reply(404, "<html><body><h1>Not Found</h1></body></html>", {"Content-Type": "text/html"})
         token = call.token()
         if not token:
             return _envelope(499, "Token Required.")
@@ -255,8 +280,8 @@ class FakeNotebookServer(BaseAdapter):
             return Reply(200, {"status": "error", "messages": ["Invalid token."], "code": 498})
         if token in self.referers and call.headers.get("Referer") != self.referers[token]:
             return _envelope(498, "Invalid token.")
-        if call.admin_path is None:
-            return Reply(404, "<html><body><h1>Not Found</h1></body></html>", {"Content-Type": "text/html"})
+        if call.path.startswith(sharing):
+            return self._sharing(call.path[len(sharing):])
         if not self.admin:
             return _envelope(403, "You do not have permissions to access this resource or perform this operation.")
         return self._admin(call, call.admin_path.split("/"))
@@ -272,6 +297,17 @@ class FakeNotebookServer(BaseAdapter):
         self.valid_tokens.add(token)
         self.referers[token] = call.form.get("referer", "")
         return Reply(200, {"token": token, "expires": str(NOW_MS + HOUR_MS)})
+
+    def _sharing(self, path: str) -> Reply:
+        """The Portal's resources (``admin`` says whether the token's user is an administrator of the Portal)."""
+        if path == "portals/self":
+            return Reply(200, {"id": "0123456789ABCDEF", "name": "Fake Portal", "isPortal": True})
+        if path == "portals/self/servers":
+            if not self.admin:
+                return _envelope(403, "You do not have permissions to access this resource or perform this operation.")
+            return Reply(200, {"servers": [dict(record) if isinstance(record, dict) else record
+                                           for record in self.portal_servers]})
+        return _envelope(404, "Resource not found.")
 
     @staticmethod
     def _not_found_operation(name: str) -> Reply:
