@@ -60,7 +60,7 @@ def measure(ctx: BenchContext) -> list:
         size, returned = payload_size(server)
         peak = Figure(rss[count], "MiB")
         # The floor in a fresh process each time, as often as the module ran: it is the reference, not a remark.
-        floor = Figure([peak_rss_mib(server) for _ in range(ctx.profile.b4_repeats[count])], "MiB")
+        floor = Figure([peak_rss_mib(server) for _run in range(ctx.profile.b4_repeats[count])], "MiB")
         payload = size / MIB
         rows.append(Row(id="B4 RSS %dk" % (count // 1000), what="module process peak RSS vs the raw fetch's own peak, %d jobs" % returned,
                         ours=peak, reference=floor, ratio=ratio(peak.value, floor.value),

@@ -244,4 +244,3 @@ def test_site_names_widen_past_999():
     assert site_names(3) == ["site001", "site002", "site003"]
     names = site_names(1000)
     assert names[0] == "site0001" and names[-1] == "site1000" and len(set(names)) == 1000
-

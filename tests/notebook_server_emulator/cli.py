@@ -48,8 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--generate-notebooks", type=int, default=0, metavar="N", help="add N generated open notebooks")
     parser.add_argument("--notebook-setting", action="append", default=[], metavar="NAME=VALUE",
                         help="a notebook setting over the scenario's, e.g. close_operations=old (repeatable)")
-    parser.add_argument("--seed", type=int, default=1, help="seed for generated jobs, ids and fault probabilities "
-                                                             "(with --sites: of the first site)")
+    parser.add_argument("--seed", type=int, default=1,
+                        help="seed for generated jobs, ids and fault probabilities (with --sites: of the first site)")
     parser.add_argument("--time-scale", type=float, help="emulated seconds per real second (600: 1 s = 10 min)")
     parser.add_argument("--error-form", choices=["A", "B", "a", "b"], help="error envelope form (default B)")
     parser.add_argument("--cancelled-status", help="status a cancelled job ends with (default FAILED)")
