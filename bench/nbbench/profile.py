@@ -1,6 +1,6 @@
 """How many times each measurement is repeated and how big each data set is.
 
-The full profile keeps `make bench` within about 15-20 minutes on a 2-core machine;
+The full profile keeps `make bench` within about 10-15 minutes on a 2-core machine (well within 20);
 `--quick` runs every measurement once on smaller fleets, as a smoke test of the harness.
 """
 
