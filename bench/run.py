@@ -1,4 +1,4 @@
-"""Entry point of `make bench`: run every benchmark of issue 9 in one go and print the table.
+"""Entry point of `make bench`: run every benchmark of issues 9 and 18 in one go and print the table.
 
 Usage: python bench/run.py [--quick] [--only B1,B2,...] [--results-dir DIR]
 """

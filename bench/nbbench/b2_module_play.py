@@ -35,6 +35,25 @@ def measure(ctx: BenchContext) -> list:
         rows.append(Row(id="B2" + suffix, what="play, one notebook_server_jobs_info task (%s), 1 server vs ping play + raw fetch" % form,
                         ours=ours, reference=floor_fig, ratio=ratio(ours.value, floor_fig.value),
                         target="<= 1.15x floor", limit=1.15).judge())
-        rows.append(Row(id="B2%s vs uri" % suffix, what="same play vs the uri baseline play (token + jobs + rejectattr)",
-                        ours=ours, reference=uri, ratio=ratio(ours.value, uri.value), target="< 1x uri (minimum)", limit=0.999).judge())
+        if suffix:
+            rows.append(Row(id="B2%s vs uri" % suffix, what="same play vs the uri baseline play (token + jobs + rejectattr)",
+                            ours=ours, reference=uri, ratio=ratio(ours.value, uri.value), target="< 1x uri (minimum)",
+                            limit=0.999).judge())
+        else:
+            rows.append(every_round(Row(id="B2 vs uri", what="same play vs the uri baseline play (token + jobs + rejectattr)",
+                                        ours=ours, reference=uri, ratio=ratio(ours.value, uri.value),
+                                        target="<= 0.8x uri, in every round", limit=0.8), samples["all"], samples["uri"]))
     return rows
+
+
+def every_round(row: Row, ours: list, reference: list) -> Row:
+    """Judge the ratio of the medians, and call it met only when each interleaved round's own ratio is within the
+    limit too: "reliably" means not only on a good day. The rounds' ratios go in the note."""
+    row.judge()
+    rounds = [ratio(a, b) for a, b in zip(ours, reference)]
+    worst = max(rounds, default=float("nan"))
+    row.note = "ratio in each round (run side by side): %s; worst %.2fx" % (", ".join("%.2fx" % r for r in rounds), worst)
+    if row.result == "met" and not worst <= row.limit:
+        row.result = "**missed**"
+        row.note += ", above the limit"
+    return row

@@ -2,8 +2,10 @@
 
 The module runs on an inventory host with connection local whose
 ansible_python_interpreter is the recording wrapper of rss_interpreter.py, so both
-figures belong to the module's process alone (see that file). Payload = the bytes of
-the complete detailed jobs JSON for that count, fetched once with requests.
+figures belong to the module's process alone (see that file). The memory floor is the
+raw fetch's own peak RSS in a fresh process (raw_fetch_memory.py), measured as many times
+as the module. Payload = the bytes of the complete detailed jobs JSON for that count,
+fetched once with requests (in the note).
 """
 
 from __future__ import annotations
@@ -52,16 +54,18 @@ def measure(ctx: BenchContext) -> list:
     if small in walls and large in walls:
         ours, ref = Figure(walls[large]), Figure(walls[small])
         rows.append(Row(id="B4 time", what="module process wall, 100k jobs vs 10k jobs (1k: %s)" % Figure(walls.get(1_000, [])),
-                        ours=ours, reference=ref, ratio=ratio(ours.value, ref.value), target="<= 12x (linear)", limit=12.0).judge())
+                        ours=ours, reference=ref, ratio=ratio(ours.value, ref.value), target="<= 11x (linear)", limit=11.0).judge())
     for count in counts:
-        size, returned = payload_size(ctx.servers_by_jobs[count])
+        server = ctx.servers_by_jobs[count]
+        size, returned = payload_size(server)
         peak = Figure(rss[count], "MiB")
-        payload = Figure([size / MIB], "MiB")
-        net = ratio(peak.value - bare, payload.value)
-        floor = peak_rss_mib(ctx.servers_by_jobs[count])
-        rows.append(Row(id="B4 RSS %dk" % (count // 1000), what="module process peak RSS vs jobs JSON payload, %d jobs" % returned,
-                        ours=peak, reference=payload, ratio=ratio(peak.value, payload.value), target="<= 4x payload", limit=4.0,
-                        note="net of a bare module process (ansible.builtin.ping through the same wrapper: %.1f MiB): %.2fx the payload;"
-                        " the raw fetch alone (requests + json.loads in a fresh process) peaks at %.1f MiB = %.2fx the payload"
-                        % (bare, net, floor, ratio(floor, payload.value))).judge())
+        # The floor in a fresh process each time, as often as the module ran: it is the reference, not a remark.
+        floor = Figure([peak_rss_mib(server) for _run in range(ctx.profile.b4_repeats[count])], "MiB")
+        payload = size / MIB
+        rows.append(Row(id="B4 RSS %dk" % (count // 1000), what="module process peak RSS vs the raw fetch's own peak, %d jobs" % returned,
+                        ours=peak, reference=floor, ratio=ratio(peak.value, floor.value),
+                        target="<= 1.3x raw fetch peak", limit=1.3,
+                        note="raw fetch = requests + json.loads of the complete list in a fresh Python; payload %.1f MiB"
+                        " (module %.2fx, raw fetch %.2fx of it); a bare module process (ansible.builtin.ping through the same"
+                        " wrapper) peaks at %.1f MiB" % (payload, ratio(peak.value, payload), ratio(floor.value, payload), bare)).judge())
     return rows

@@ -2,7 +2,9 @@
 
 Each instance is its own process (HTTPS with its own CA), started by
 `python -m notebook_server_emulator.launch start --state-file F -- <options>`, which
-writes the instance's JSON start line to F.
+writes the instance's JSON start line to F. A process started with `--sites N` serves N
+independent sites (each its own server to a client: its own URL, accounts, tokens, jobs,
+request log and control API), so a fleet of hundreds of servers needs only a few processes.
 """
 
 from __future__ import annotations
@@ -44,12 +46,15 @@ class Server:
         self.control.finish_job(job_id)
 
 
-def _server_from_state(name: str, state_file: str) -> Server:
+def _read_state(state_file: str) -> dict:
+    with open(state_file, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _server_from_line(name: str, state_file: str, state: dict) -> Server:
     # The emulator's own control client; its package lives under tests/, which start() puts on sys.path.
     from notebook_server_emulator.control import EmulatorControl
 
-    with open(state_file, encoding="utf-8") as handle:
-        state = json.load(handle)
     return Server(
         name=name,
         state_file=state_file,
@@ -83,10 +88,19 @@ class EmulatorFleet:
 
     def start_each(self, specs: list) -> list:
         """Start one instance per (name, options), in parallel; return their Servers in that order."""
+        return [server for group in self._start_processes(specs, multi_site=False) for server in group]
+
+    def start_sites(self, specs: list) -> list:
+        """Start one multi-site process per (name, options with --sites N), in parallel; return every site's Server,
+        process by process, each process's sites in order (site001 first)."""
+        return [server for group in self._start_processes(specs, multi_site=True) for server in group]
+
+    def _start_processes(self, specs: list, multi_site: bool) -> list:
         pending = []
         for name, options in specs:
             state_file = os.path.join(self.workdir, "emulator-%s.json" % name)
-            log = open(os.path.join(self.workdir, "emulator-%s.log" % name), "wb")  # pylint: disable=consider-using-with
+            # Not emulator-<name>.log: the launcher writes the emulator's own output there.
+            log = open(os.path.join(self.workdir, "launcher-%s.log" % name), "wb")  # pylint: disable=consider-using-with
             proc = subprocess.Popen(self._launcher("start", "--state-file", state_file, "--timeout", "300", "--", *options),
                                     env=self.env, stdout=log, stderr=subprocess.STDOUT)
             pending.append((name, state_file, proc, log))
@@ -98,19 +112,26 @@ class EmulatorFleet:
             if rc != 0 or not os.path.exists(state_file):
                 errors.append("%s (rc=%s, see %s)" % (name, rc, log.name))
                 continue
-            server = _server_from_state(name, state_file)
-            self.servers.append(server)
-            started.append(server)
+            state = _read_state(state_file)
+            if multi_site:
+                group = [_server_from_line("%s/%s" % (name, line["name"]), state_file, line) for line in state["sites"]]
+            else:
+                group = [_server_from_line(name, state_file, state)]
+            self.servers.extend(group)
+            started.append(group)
         if errors:
             raise RuntimeError("emulators failed to start: " + ", ".join(errors))
         return started
 
     def stop(self, servers: list) -> None:
+        """Stop the processes serving these servers (once per process: the sites of one process share it)."""
+        stopped = set()
         for server in servers:
-            subprocess.run(self._launcher("stop", "--state-file", server.state_file), env=self.env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, timeout=120)
-            if server in self.servers:
-                self.servers.remove(server)
+            if server.state_file not in stopped:
+                stopped.add(server.state_file)
+                subprocess.run(self._launcher("stop", "--state-file", server.state_file), env=self.env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, timeout=120)
+        self.servers = [server for server in self.servers if server.state_file not in stopped]
 
     def stop_all(self) -> None:
         self.stop(list(self.servers))

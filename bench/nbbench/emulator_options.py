@@ -8,6 +8,11 @@ def generated_jobs_options(jobs: int) -> list:
     return ["--port", "0", "--generate-jobs", str(jobs)]
 
 
+def generated_sites_options(sites: int, jobs: int, first_seed: int) -> list:
+    """One process serving `sites` independent sites of `jobs` generated jobs each, seeded first_seed, first_seed + 1, ..."""
+    return generated_jobs_options(jobs) + ["--sites", str(sites), "--seed", str(first_seed)]
+
+
 def drain_fleet_options() -> list:
     """No generated history: generated jobs include some that run for hours, and a drain must end."""
     return ["--port", "0"]

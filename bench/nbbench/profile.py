@@ -1,6 +1,6 @@
 """How many times each measurement is repeated and how big each data set is.
 
-The full profile keeps `make bench` within about 10-15 minutes on a 2-core machine;
+The full profile keeps `make bench` within about 10-15 minutes on a 2-core machine (well within 20);
 `--quick` runs every measurement once on smaller fleets, as a smoke test of the harness.
 """
 
@@ -15,7 +15,9 @@ class Profile:
     b1_repeats: dict  # job count -> repeats
     b2_repeats: int
     b2l_repeats: int
-    b3_servers: int
+    b3_servers: int  # the fleet of the B3 rows against ping and uri, and the small side of "B3 fleet"
+    b3_fleet_servers: int  # the large side of "B3 fleet" (a multiple of b3_servers)
+    b3_processes: int  # emulator processes serving the large fleet (its small fleet is spread over all of them)
     b3_jobs_per_server: int
     b3_forks: int
     b3_repeats: int
@@ -40,6 +42,8 @@ FULL = Profile(
     b2_repeats=5,
     b2l_repeats=5,
     b3_servers=50,
+    b3_fleet_servers=500,
+    b3_processes=5,
     b3_jobs_per_server=1_000,
     b3_forks=5,
     b3_repeats=3,
@@ -55,6 +59,8 @@ QUICK = Profile(
     b2_repeats=1,
     b2l_repeats=1,
     b3_servers=10,
+    b3_fleet_servers=100,
+    b3_processes=2,
     b3_jobs_per_server=1_000,
     b3_forks=5,
     b3_repeats=1,

@@ -151,3 +151,10 @@ class EmulatorControl(ControlClient):
 
     def unfederate(self) -> None:
         self.call("DELETE", "federation")
+
+    # ----- a process serving many sites (--sites) -----
+
+    def sites(self) -> list:
+        """The sites of a --sites process (on the process's control_url): name, url, admin_url, context, control_url,
+        seed, jobs."""
+        return self.call("GET", "sites")["sites"]

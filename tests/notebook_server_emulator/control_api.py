@@ -46,15 +46,17 @@ def _body(request: Request) -> dict:
 
 
 class ControlApi:
-    def __init__(self, site: EmulatedSite, secret: str):
+    def __init__(self, site: EmulatedSite, secret: str, prefix: str = CONTROL_PREFIX):
+        """prefix: where this site's calls live (a site among many: CONTROL_PREFIX/sites/<name>)."""
         self.site = site
         self.secret = secret
+        self.prefix = prefix
 
     def handle(self, request: Request) -> Response:
         presented = request.header(SECRET_HEADER) or ""
         if not hmac.compare_digest(presented.encode("utf-8"), self.secret.encode("utf-8")):
             return _json({"error": "missing or wrong %s" % SECRET_HEADER}, 403)
-        parts = [part for part in request.path[len(CONTROL_PREFIX):].split("/") if part]
+        parts = [part for part in request.path[len(self.prefix):].split("/") if part]
         try:
             return self._route(request, parts)
         except ControlError as exc:

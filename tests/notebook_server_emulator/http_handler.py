@@ -48,6 +48,7 @@ class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
     server_version = "NotebookServerEmulator/1"
     sys_version = ""
     timeout = 120  # idle keep-alive connections go after this
+    _site = None  # the site the current request is for (its clock dates the answer); None: the process's only site
 
     # pylint: disable=invalid-name
     def do_GET(self) -> None:
@@ -68,9 +69,10 @@ class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
     def date_time_string(self, timestamp: float | None = None) -> str:
-        # The Date header follows the emulated clock, so a moved clock shows as a server clock skew.
-        if timestamp is None and self.server.site is not None:
-            timestamp = self.server.site.now_ms() / 1000.0
+        # The Date header follows the emulated clock of the site asked, so a moved clock shows as a server clock skew.
+        site = self._site if self._site is not None else self.server.site
+        if timestamp is None and site is not None:
+            timestamp = site.now_ms() / 1000.0
         return super().date_time_string(timestamp)
 
     def _read_body(self) -> bytes | None:
@@ -103,6 +105,7 @@ class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         started = time.monotonic()
+        self._site = None
         body = self._read_body()
         if body is None:
             # A real server answers 400 and closes; the body's end is unknown, so the connection cannot be reused.
@@ -110,9 +113,10 @@ class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
             return
         request = Request.parse(self.command, self.path, self.headers, self.client_address[0], body)
         if request.path == CONTROL_PREFIX or request.path.startswith(CONTROL_PREFIX + "/"):
+            self._site = self.server.control_site(request.path)
             self._send(self.server.control_api.handle(request))
             return
-        site = self.server.site
+        mount = self.server.sites.route(request.path)
         entry = {
             "time": time.time(),
             "method": request.method,
@@ -122,7 +126,7 @@ class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
             "token_channel": None,
             "token_channels": [],
             "token_issuer": None,
-            "secret_in_url": self._secret_in_url(request),
+            "secret_in_url": self._secret_in_url(request, mount),
             "referer": request.header("Referer"),
             "username": None,
             "resource": None,
@@ -131,24 +135,35 @@ class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
             "fault": None,
             "duration_ms": None,
         }
+        if self.server.sites.multi:
+            # Many sites in this process: each entry says which one it was for (None: none of them).
+            entry["site"] = mount.name if mount is not None else None
+        if mount is not None:
+            self._site = mount.site
+            self.server.note_site(self.connection, mount.name)
         try:
-            response = self._respond(request, entry)
+            if mount is None:
+                response = Response(status=404, body=html_pages.web_server_not_found_page(), content_type=HTML_TYPE)
+            else:
+                response = self._respond(request, entry, mount)
             if response is not None:
                 self._send(response)
                 entry["status"] = response.status
         finally:
             entry["duration_ms"] = round((time.monotonic() - started) * 1000.0, 3)
-            site.log.append(entry)
+            (mount.site.log if mount is not None else self.server.unrouted_log).append(entry)
 
-    def _secret_in_url(self, request: Request) -> bool:
+    def _secret_in_url(self, request: Request, mount) -> bool:
         if any(key in request.query for key in SECRET_QUERY_KEYS):
             return True
         target = urllib.parse.unquote_plus(request.target)
-        return any(secret in target for secret in self.server.site.secrets())
+        # A request for none of the sites is checked against the secrets of all of them.
+        secrets = mount.site.secrets() if mount is not None else self.server.sites.secrets()
+        return any(secret in target for secret in secrets)
 
-    def _respond(self, request: Request, entry: dict) -> Response | None:
+    def _respond(self, request: Request, entry: dict, mount) -> Response | None:
         """The response, or None when the connection was dropped instead."""
-        site = self.server.site
+        site = mount.site
         if site.is_restarting():
             entry["fault"] = "restarting"
             return Response(status=503, body=html_pages.gateway_error_page(503), content_type=HTML_TYPE)
@@ -160,7 +175,7 @@ class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
             return None
         if kind == fault_kinds.RESTART:
             site.begin_restart(fault.seconds)
-            self.server.drop_connections()
+            self.server.drop_connections(mount.name)
             self._drop()
             return None
         if kind == fault_kinds.HTTP_ERROR:
@@ -174,7 +189,7 @@ class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
             time.sleep(fault.seconds)
         if kind == fault_kinds.EXPIRE_TOKENS:
             site.tokens.expire_all()
-        response = self.server.api.handle(request, entry)
+        response = mount.api.handle(request, entry)
         if fault is not None:
             answer_faults.rewrite(fault, response)
         return response

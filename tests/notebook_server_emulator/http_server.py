@@ -10,7 +10,9 @@ import threading
 from .admin_api import AdminApi
 from .control_api import ControlApi
 from .http_handler import EmulatorRequestHandler, shut_connection
+from .request_log import RequestLog
 from .site import EmulatedSite
+from .site_mounts import SiteMount, SiteTable
 
 HANDSHAKE_TIMEOUT = 10.0
 
@@ -26,10 +28,13 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
         self.control_secret = control_secret
         self.ssl_context = ssl_context
         self.verbose = verbose
-        self.site = None  # an EmulatedSite, or a PortalSite: faults, log, restarts, secrets
-        self.api = None  # what answers the emulated API: handle(request, log entry) -> Response
+        self.site = None  # the only site (an EmulatedSite, or a PortalSite); None when the process serves many
+        self.sites = SiteTable()  # which site answers a path
         self.control_api = None  # what answers under /_emulator: handle(request) -> Response
-        self._connections: set = set()
+        # With many sites: requests that are for none of them (logged here, answered with the web server's 404 page).
+        self.unrouted_log = RequestLog()
+        # Each open connection, with the name of the site its latest request was for (so a restart drops its own).
+        self._connections: dict = {}
         self._connections_lock = threading.Lock()
         super().__init__(address, EmulatorRequestHandler)
 
@@ -40,8 +45,26 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
     def attach(self, site, api, control_api) -> None:
         """Serve any emulated product (a Notebook Server, a Portal) with its API and control API."""
         self.site = site
-        self.api = api
+        self.sites = SiteTable(single=SiteMount(None, site, api, control_api))
         self.control_api = control_api
+
+    def attach_sites(self, mounts: list, control_api, unrouted_log: RequestLog) -> None:
+        """Serve many sites, each under its own context; control_api answers for the process and routes to each."""
+        self.site = None
+        self.sites = SiteTable(mounts=mounts)
+        self.control_api = control_api
+        self.unrouted_log = unrouted_log
+
+    def control_site(self, path: str):
+        """The site a control call is for (its clock dates the answer); None for a call to the whole process."""
+        if not self.sites.multi:
+            return self.site
+        return self.control_api.site_for(path)
+
+    def note_site(self, connection, name: str | None) -> None:
+        with self._connections_lock:
+            if connection in self._connections:
+                self._connections[connection] = name
 
     def finish_request(self, request, client_address) -> None:
         # Handshake here, in the connection's own thread, so a slow client cannot stall accept().
@@ -58,14 +81,14 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
             except (ssl.SSLError, OSError):
                 return
         with self._connections_lock:
-            self._connections.add(connection)
+            self._connections[connection] = None
         try:
             self.RequestHandlerClass(connection, client_address, self)
         except (ConnectionError, ssl.SSLError, TimeoutError):
             pass  # the client went away; nothing to answer
         finally:
             with self._connections_lock:
-                self._connections.discard(connection)
+                self._connections.pop(connection, None)
             if connection is not request:
                 try:
                     connection.close()
@@ -76,9 +99,10 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
         if self.verbose:
             super().handle_error(request, client_address)
 
-    def drop_connections(self) -> None:
-        """Reset every open connection, as a restarting server does."""
+    def drop_connections(self, site_name: str | None = None) -> None:
+        """Reset every open connection, as a restarting server does (with many sites: those of that site)."""
         with self._connections_lock:
-            connections = list(self._connections)
+            connections = [connection for connection, name in self._connections.items()
+                           if not self.sites.multi or name == site_name]
         for connection in connections:
             shut_connection(connection)

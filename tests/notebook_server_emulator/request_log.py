@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import collections
+import itertools
 import threading
 
 
 class RequestLog:
-    def __init__(self, limit: int = 200_000):
+    def __init__(self, limit: int = 200_000, sequence: itertools.count | None = None):
+        """sequence: numbers shared with other logs (the sites of one process), so their entries merge in order."""
         self._lock = threading.Lock()
         self._entries: collections.deque = collections.deque(maxlen=limit)
-        self._next_seq = 1
+        self._sequence = sequence if sequence is not None else itertools.count(1)
 
     def append(self, entry: dict) -> None:
         with self._lock:
-            entry["seq"] = self._next_seq
-            self._next_seq += 1
+            entry["seq"] = next(self._sequence)
             self._entries.append(entry)
 
     def entries(self, since: int = 0) -> list:

@@ -54,12 +54,13 @@ class SiteReadOnly(Exception):
 
 
 class EmulatedSite:
-    def __init__(self, settings: SiteSettings, scenario: Scenario | None = None):
+    def __init__(self, settings: SiteSettings, scenario: Scenario | None = None, request_log: RequestLog | None = None):
+        """request_log: a log numbered with the other sites of the process (see RequestLog); default its own."""
         self.settings = settings
         self.scenario = scenario or Scenario()
         self.clock = EmulatedClock(1.0)
         self.tokens = TokenStore()
-        self.log = RequestLog()
+        self.log = request_log if request_log is not None else RequestLog()
         self.faults = FaultPlan(seed=settings.seed)
         self.accounts = Accounts([])
         self.store = JobStore(RenderContext(notebook_base=""))
