@@ -29,7 +29,8 @@ extends_documentation_fragment:
 options:
   owner:
     description:
-      - Only the tasks of this Portal user (compared without regard to case).
+      - Only the tasks of this Portal user, spelled as the Portal knows the user. They are read from the user's own
+        list, which that user may read too.
     type: str
   active:
     description:

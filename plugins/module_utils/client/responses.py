@@ -86,6 +86,14 @@ _ADVICE = {
 }
 
 
+_NOT_JSON_ADVICE = {
+    "Notebook Server": "Check that url is the site root (not a login page or a proxy), e.g. "
+                       "https://nb.example.com:11443/arcgis",
+    "Portal": "Check that portal_url is the Portal root (not a login page or a proxy), e.g. "
+              "https://gis.example.com/portal",
+}
+
+
 def error_for(code: Optional[int], message: str, server: str, status: int, token_request: bool = False,
               product: str = "Notebook Server") -> NotebookServerError:
     """The typed error for an Esri error code (or HTTP status), with what to do about it."""
@@ -156,9 +164,9 @@ def read_answer(status: int, body: bytes, content_type: str, server: str, secret
             "or a proxy altered the answer; try again" % (status, excerpt(body[:80], secrets)), server, status)
     elif not decoded:
         error = BadResponseError(
-            "HTTP %d answer is not JSON (%s): %s. Check that url is the site root (not a login page or a proxy), "
-            "e.g. https://nb.example.com:11443/arcgis" % (status, content_type or "no content type",
-                                                          excerpt(body, secrets)), server, status)
+            "HTTP %d answer is not JSON (%s): %s. %s" % (status, content_type or "no content type",
+                                                        excerpt(body, secrets), _NOT_JSON_ADVICE[product]),
+            server, status)
     if error is not None:
         error.resource = resource
         raise error
