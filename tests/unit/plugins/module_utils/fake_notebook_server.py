@@ -421,6 +421,7 @@ class FakeFleet:
 
     def __init__(self) -> None:
         self.servers: Dict[str, FakeNotebookServer] = {}
+        self.portals: Dict[str, FakeNotebookServer] = {}
         self.sleeps: List[float] = []
 
     def add(self, site: str, **settings: Any) -> FakeNotebookServer:
@@ -428,11 +429,18 @@ class FakeFleet:
         self.servers[site] = server
         return server
 
+    def add_portal(self, portal: str, tasks: Optional[List[Dict[str, Any]]] = None) -> FakeNotebookServer:
+        """A fake Portal at ``portal`` with these scheduled tasks (the fake's Portal side, no site of its own)."""
+        server = FakeNotebookServer(site=portal + "/no-site", portal=portal)
+        server.portal_tasks = [dict(record) for record in tasks or []]
+        self.portals[portal] = server
+        return server
+
     def session(self) -> requests.Session:
         session = requests.Session()
         session.mount("https://", _NoServer())
         session.mount("http://", _NoServer())
-        for site, server in self.servers.items():
+        for site, server in list(self.servers.items()) + list(self.portals.items()):
             session.mount(site, server)  # the longest matching prefix wins
         return session
 

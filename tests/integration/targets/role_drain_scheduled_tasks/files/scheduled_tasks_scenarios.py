@@ -87,11 +87,11 @@ class Fleet:
         return dict(os.environ, ANSIBLE_CACHE_PLUGIN="jsonfile", ANSIBLE_CACHE_PLUGIN_CONNECTION=self.facts_dir,
                     ANSIBLE_CACHE_PLUGIN_TIMEOUT="3600")
 
-    def play(self, playbook, check_mode=False, expect_ok=True):
+    def play(self, playbook, check_mode=False, expect_ok=True, extra_vars=None):
         """Run a playbook with a jsonfile fact cache (as a runbook keeps facts between runs); its output."""
         self.runs += 1
         command = ["ansible-playbook", os.path.join(HERE, playbook), "-i", self.inventory(),
-                   "-e", json.dumps({"drain_poll_interval": "1s"})]
+                   "-e", json.dumps(dict({"drain_poll_interval": "1s"}, **(extra_vars or {})))]
         if check_mode:
             command.append("--check")
         completed = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
@@ -287,12 +287,40 @@ def scenario_an_incomplete_list_pauses_nothing(fleet):
     check(fleet.jobs_requests() == 0, "no drain started")
 
 
+def scenario_the_audit_counts_the_tasks(fleet):
+    """The audit role reads the Portal once for both hosts: active and paused tasks, and the active job a task
+    started, named with its server and the task's title."""
+    running = fleet.portal.add_task(every_minutes=60, owner="nbuser", server=fleet.server_ids[0], title="Long refresh",
+                                    run_duration=None)
+    fleet.add_task(1, "Paused report", active=False)
+    run = fleet.portal.run_task(running)
+    report_dir = os.path.join(fleet.work, "audit")
+    output = fleet.play("audit.yml", extra_vars={"report_dir": report_dir})
+    with open(os.path.join(report_dir, "report.json"), encoding="utf-8") as handle:
+        report = json.load(handle)
+    check(report["schema_version"] == "2.1", "report.json schema 2.1")
+    portals = report.get("scheduled_tasks", {}).get("portals", [])
+    check(len(portals) == 1, "one Portal for two hosts that spell it two ways: %s" % portals)
+    if portals:
+        portal = portals[0]
+        check((portal["servers"], portal["active"], portal["paused"], portal["complete"]) == (["nb1", "nb2"], 1, 1, True),
+              "the Portal's counts: %s" % portal)
+    jobs = report.get("scheduled_tasks", {}).get("active_task_jobs", [])
+    check([(job["jobId"], job["server"], job["task_id"], job["task_title"]) for job in jobs]
+          == [(run["job_id"], "nb1", running, "Long refresh")], "the active job the task started: %s" % jobs)
+    listings = [entry for entry in fleet.portal.requests() if (entry["resource"] or "").endswith("allScheduledTasks")]
+    check(len(listings) == 1, "the Portal is read once: %d listings" % len(listings))
+    check("Scheduled notebook tasks of Portal %s: 1 active, 1 paused, 0 stopped; 1 active job started by a task"
+          % fleet.portal_line["url"] in flat(output), "the summary names the Portal's tasks")
+
+
 SCENARIOS = {
     "pause_then_restore": scenario_pause_then_restore_in_a_later_run,
     "pause_fails_half_way": scenario_a_pause_that_fails_half_way,
     "undoing_fails_too": scenario_undoing_fails_too_then_restore,
     "check_mode": scenario_check_mode,
     "incomplete_list": scenario_an_incomplete_list_pauses_nothing,
+    "audit": scenario_the_audit_counts_the_tasks,
 }
 
 
