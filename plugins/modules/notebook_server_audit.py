@@ -118,9 +118,9 @@ options:
   scheduled_tasks:
     description:
       - Also read the scheduled notebook tasks of every Portal the servers name (their O(servers[].portal_url)),
-        once per Portal, with the credentials of the first server that names it (a Portal administrator): per Portal
-        the active, paused and stopped tasks, and across the fleet the active jobs a scheduled task started
-        (C(inputs.taskId)). See RV(scheduled_tasks).
+        once per Portal, with the credentials of the first server that names it (a Portal administrator's). The
+        report then has, per Portal, the active, paused and stopped tasks, and across the fleet the active jobs a
+        scheduled task started (C(inputs.taskId)). See RV(scheduled_tasks).
       - A Portal that cannot be read is in the report with its error; it does not fail the task.
     type: bool
     default: true

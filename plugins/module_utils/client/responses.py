@@ -164,8 +164,8 @@ def read_answer(status: int, body: bytes, content_type: str, server: str, secret
             "or a proxy altered the answer; try again" % (status, excerpt(body[:80], secrets)), server, status)
     elif not decoded:
         error = BadResponseError(
-            "HTTP %d answer is not JSON (%s): %s. %s" % (status, content_type or "no content type",
-                                                        excerpt(body, secrets), _NOT_JSON_ADVICE[product]),
+            "HTTP %d answer is not JSON (%s): %s. %s"
+            % (status, content_type or "no content type", excerpt(body, secrets), _NOT_JSON_ADVICE[product]),
             server, status)
     if error is not None:
         error.resource = resource
