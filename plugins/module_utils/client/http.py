@@ -178,7 +178,8 @@ class NotebookServerClient:
         """An unauthenticated form POST to a generateToken URL (server or Portal), retried like a read."""
         answer = self._send("POST", url, data=data, headers=self._base_headers(), idempotent=True, label="generateToken")
         document = read_answer(answer.status, answer.body, answer.content_type, self.server,
-                               self._secrets(data.get("password")), token_request=True, resource="generateToken")
+                               self._secrets(data.get("password")), token_request=True, resource="generateToken",
+                               product=self.product)
         if not isinstance(document, dict):
             raise BadResponseError("the generateToken answer is not a JSON object", self.server, answer.status)
         return document

@@ -86,6 +86,12 @@ _ADVICE = {
 }
 
 
+_NO_TOKEN_SERVICE_ADVICE = {
+    "Notebook Server": "The address does not answer as a site: check url (the site root, e.g. "
+                       "https://nb.example.com:11443/arcgis, or the Web Adaptor root) and portal_url",
+    "Portal": "The address does not answer as a Portal: check portal_url (the Portal root, e.g. "
+              "https://gis.example.com/portal)",
+}
 _NOT_JSON_ADVICE = {
     "Notebook Server": "Check that url is the site root (not a login page or a proxy), e.g. "
                        "https://nb.example.com:11443/arcgis",
@@ -106,9 +112,8 @@ def error_for(code: Optional[int], message: str, server: str, status: int, token
             server, status, code)
     if token_request and code == 404:
         return NotFoundError(
-            "could not get a token: generateToken was not found (%s). The address does not answer as a site: check "
-            "url (the site root, e.g. https://nb.example.com:11443/arcgis, or the Web Adaptor root) and portal_url"
-            % message, server, status, code)
+            "could not get a token: generateToken was not found (%s). %s" % (message, _NO_TOKEN_SERVICE_ADVICE[product]),
+            server, status, code)
     if code in (401, TOKEN_INVALID, TOKEN_REQUIRED):
         return AuthenticationError(
             "authentication failed (code %s): %s. Give username and password, or a valid token" % (code, message),
