@@ -170,6 +170,9 @@ def scenario_pause_then_restore_in_a_later_run(fleet):
     releaser.join()
     check(sorted(fleet.task_writes()) == [("disable", first, None), ("disable", second, None)],
           "each active task is paused once for the two hosts: %s" % fleet.task_writes())
+    listings = [entry for entry in fleet.portal.requests() if (entry["resource"] or "").endswith("allScheduledTasks")]
+    # Once per Portal, not per host: the active tasks, then their owners for the pause.
+    check(len(listings) == 2, "the Portal's task list is read twice in all, not per host: %d" % len(listings))
     facts = fleet.drain_facts()
     for host in ("nb1", "nb2"):
         fact = facts.get(host) or {}
