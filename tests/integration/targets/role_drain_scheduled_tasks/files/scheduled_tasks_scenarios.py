@@ -163,6 +163,9 @@ def scenario_pause_then_restore_in_a_later_run(fleet):
     second = fleet.add_task(1, "Permits report on nb2")
     paused_before = fleet.add_task(0, "Paused by its owner", active=False)
     ours = sorted([first, second])
+    # One slot on: both fire on their schedule (and keep firing every 2 seconds until paused).
+    fired = [run["task_id"] for run in fleet.portal.advance_clock(SLOT_MS / 1000)["runs"] if run["ok"]]
+    check(sorted(fired) == ours, "both tasks fire on their schedule: %s" % fired)
     blocking = fleet.servers[0].add_active_job(username="e_doe")
     releaser = threading.Thread(target=end_after_the_pause, args=(fleet, blocking, ours))
     releaser.start()
