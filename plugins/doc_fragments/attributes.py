@@ -50,3 +50,15 @@ attributes:
     membership:
       - gisadmin.notebook_server.notebook_server
 """
+
+    ACTION_GROUP_PORTAL = r"""
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/gisadmin.notebook_server.portal) in C(module_defaults) to set the Portal connection
+      options once for every module of this collection that talks to the Portal itself. These modules take
+      O(portal_url) and no site C(url), so they are not in the C(notebook_server) group.
+    support: full
+    membership:
+      - gisadmin.notebook_server.portal
+"""

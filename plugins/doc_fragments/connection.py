@@ -92,6 +92,81 @@ notes:
     (the controller for a lookup; the target, usually V(localhost), for a module).
 """
 
+    # The same connection options for a module that talks to the Portal itself (argspec: portal/client.py,
+    # PORTAL_CONNECTION_ARGSPEC): no site url; portal_url is the address and where tokens come from.
+    PORTAL = r"""
+options:
+  portal_url:
+    description:
+      - The Portal for ArcGIS, for example V(https://gis.example.com/portal). A trailing V(/), V(/home) or
+        V(/sharing/rest) is accepted and means the same Portal.
+      - Tokens for O(username) and O(password) come from its C(sharing/rest/generateToken), in a POST body, never in
+        a URL.
+      - For modules, the environment variable E(NOTEBOOK_SERVER_PORTAL_URL) is used when this is not set; every other
+        connection option also falls back to E(NOTEBOOK_SERVER_<OPTION>), for example E(NOTEBOOK_SERVER_PASSWORD).
+    type: str
+    required: true
+  username:
+    description:
+      - A Portal administrator (a user whose role has the administrative privileges), or for a user's own
+        scheduled tasks that user.
+    type: str
+  password:
+    description:
+      - The password of O(username). Never logged, never sent in a URL, never returned.
+      - A value with a control character (a line break, a tab) is refused before any request.
+    type: str
+  token:
+    description:
+      - A ready Portal token. When O(username) and O(password) are given too, the token is used first and
+        credentials only after the Portal has rejected the token (code 498).
+      - Never logged, never sent in a URL, never returned. A value with a control character is refused.
+    type: str
+  referer:
+    description:
+      - The referer tokens are generated for (C(client=referer)); it is sent as the C(Referer) header of every request.
+    type: str
+    default: ansible-gisadmin-notebook_server
+  token_expiration:
+    description:
+      - Lifetime asked for generated tokens, in minutes. The Portal may cap it; a token that expires is renewed once.
+    type: int
+    default: 60
+  token_location:
+    description:
+      - V(body) - the token travels in the POST body with the matching C(Referer) header.
+      - V(header) - the token travels in an C(X-Esri-Authorization) header and reads are GET requests.
+    type: str
+    choices: [body, header]
+    default: body
+  validate_certs:
+    description:
+      - Check the Portal's TLS certificate. Turn off only for a test Portal; prefer O(ca_path) for a private CA.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A PEM file with the CA certificate(s) that signed the Portal's certificate.
+      - Used for every request in place of the system trust store, even when E(REQUESTS_CA_BUNDLE) is set.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for the connection, and for each part of an answer to come; a whole answer must arrive
+        within four times this.
+    type: float
+    default: 30
+  retries:
+    description:
+      - How many times a read or a token request is repeated after a connection error, a timeout or an HTTP
+        429, 500, 502, 503 or 504 answer, with exponential backoff. Each retry is reported as a warning.
+      - Writes (pausing or resuming a task) are never repeated blindly; 400, 401, 403 and 404 answers are never
+        repeated.
+    type: int
+    default: 3
+notes:
+  - Requires the Python library C(requests) on the host that runs the task (usually V(localhost)).
+"""
+
     # What only plugins (lookups) can add: configuration from the environment, ansible.cfg and variables.
     PLUGINS = r"""
 options:

@@ -132,7 +132,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.er
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import OptionAdapter
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.urls import normalize_portal_url
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.front_door import missing_libraries
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.portal.task import run
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.portal.task import run_inventory
 
 FILE_SUFFIXES = (".portal.yml", ".portal.yaml")
 # Options a user may write as a Jinja2 template (a lookup of a secret store, for example).
@@ -177,7 +177,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         try:
             if use_cache and cache:
                 listed = self._cached_servers(cache_key, normalize_portal_url(options.get("portal_url")))
-            result = run(options, False, self.display.warning, listed)
+            result = run_inventory(options, False, self.display.warning, listed)
         except MissingLibraryError as exc:
             raise AnsibleParserError(missing_required_lib(exc.library)) from None
         except NotebookServerError as exc:

@@ -115,6 +115,15 @@ options:
     description: How many servers are read at the same time.
     type: int
     default: 16
+  scheduled_tasks:
+    description:
+      - Also read the scheduled notebook tasks of every Portal the servers name (their O(servers[].portal_url)),
+        once per Portal, with the credentials of the first server that names it (a Portal administrator's). The
+        report then has, per Portal, the active, paused and stopped tasks, and across the fleet the active jobs a
+        scheduled task started (C(inputs.taskId)). See RV(scheduled_tasks).
+      - A Portal that cannot be read is in the report with its error; it does not fail the task.
+    type: bool
+    default: true
 attributes:
   check_mode:
     support: full
@@ -165,7 +174,7 @@ schema_version:
   description: Version of the report's schema (the same as in C(report.json)). Minor versions only add keys.
   returned: always
   type: str
-  sample: "2.0"
+  sample: "2.1"
 generated_at:
   description: When the audit ran, in UTC (ISO 8601).
   returned: always
@@ -275,6 +284,41 @@ timeline:
     bucket_starts: ["2024-04-30T12:00:00Z", "2024-04-30T13:00:00Z"]
     starts: [0, 3]
     starts_by_server: {nb1: [0, 1], nb2: [0, 2]}
+scheduled_tasks:
+  description:
+    - The scheduled notebook tasks of the servers' Portals (with O(scheduled_tasks), since schema 2.1).
+    - C(portals) has one entry per Portal, in the order the servers name them; C(active_task_jobs) lists every active
+      job of the fleet that a scheduled task started, with its server, C(task_id), and the task's title and Portal
+      when a Portal lists it. The keys are described in the collection's
+      R(audit guide,ansible_collections.gisadmin.notebook_server.docsite.guide_audits).
+  returned: when O(scheduled_tasks=true)
+  type: dict
+  sample:
+    portals:
+      - url: https://gis.example.com/portal
+        servers: [nb1, nb2]
+        reachable: true
+        error: null
+        complete: true
+        incomplete_reason: null
+        elapsed_seconds: 0.12
+        tasks: 4
+        active: 2
+        paused: 1
+        stopped: 1
+        active_task_ids: [5f1e3c0a9b8d4e2f8a7b6c5d4e3f2a10, 6a2f4d1b0c9e5f3a9b8c7d6e5f4a3b21]
+        stopped_task_ids: [8c4b6f3d2e1a7b5c1d0e9f8a7b6c5d43]
+        active_task_jobs: 1
+    active_task_jobs:
+      - jobId: j0bc73e29-3725-4eb1-b6c7-db2cdc56799c
+        type: executeNotebook
+        status: PROCESSING
+        username: nbuser
+        outcome: active
+        server: nb1
+        task_id: 5f1e3c0a9b8d4e2f8a7b6c5d4e3f2a10
+        task_title: Nightly parcels refresh
+        portal: https://gis.example.com/portal
 markdown:
   description: A short Markdown summary of the audit, for printing at the end of a play.
   returned: always

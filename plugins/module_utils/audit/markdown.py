@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.scheduled_tasks import scheduled_tasks_lines
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.text import plural, shorten
 
 # Servers named in the attention table; the rest are counted, report.html lists them all.
@@ -51,6 +52,7 @@ def markdown_summary(report: Dict[str, Any], report_files: Dict[str, str]) -> st
         lines.append("Top owners by active jobs: %s." % ", ".join(
             "%s %d" % (_cell(owner["owner"]), owner["active"]) for owner in owners))
         lines.append("")
+    lines += scheduled_tasks_lines(report.get("scheduled_tasks"))
     if report_files:
         lines.append("Report: %s" % _cell(report_files.get("report.html") or sorted(report_files.values())[0]))
     return "\n".join(lines).rstrip("\n")

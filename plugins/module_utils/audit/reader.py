@@ -33,11 +33,18 @@ def outcome_of(facts: JobFacts) -> str:
     return OUTCOME_FAILED
 
 
+def task_id_of(record: Any) -> Optional[str]:
+    """The scheduled task that started a job (``inputs.taskId``), or None."""
+    inputs = record.get("inputs") if isinstance(record, dict) else None
+    task_id = inputs.get("taskId") if isinstance(inputs, dict) else None
+    return task_id if isinstance(task_id, str) and task_id else None
+
+
 def audit_job(record: Any, now_ms: int, stuck_after_seconds: Optional[float]) -> AuditJob:
     facts = classify(record, now_ms, stuck_after_seconds)
     return AuditJob(job_id=facts.job_id, job_type=facts.job_type, owner=facts.owner, status=facts.status,
                     outcome=outcome_of(facts), start_ms=facts.start_ms, end_ms=facts.end_ms, stuck=facts.stuck,
-                    age_seconds=facts.age_seconds)
+                    age_seconds=facts.age_seconds, task_id=task_id_of(record))
 
 
 def read_server_jobs(connection: Dict[str, Any], stuck_after_seconds: Optional[float],

@@ -14,7 +14,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.text impo
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.times import iso_from_epoch_ms
 
 # Bump the minor number when keys are added, the major number when a key changes meaning or goes away.
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 
 OUTCOME_ACTIVE = "active"
 OUTCOME_COMPLETED = "completed"
@@ -51,6 +51,8 @@ class AuditJob(NamedTuple):
     end_ms: Optional[int] = None
     stuck: bool = False
     age_seconds: Optional[float] = None
+    # The scheduled task that started the job (an executeNotebook job's inputs.taskId), if any.
+    task_id: Optional[str] = None
 
     @property
     def active(self) -> bool:

@@ -21,6 +21,11 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.fle
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.markdown import markdown_summary
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.reader import read_server_jobs
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import AuditWindow, build_report
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.scheduled_tasks import (
+    portal_targets,
+    read_portal_tasks,
+    scheduled_tasks_section,
+)
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import OptionError
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import (
     CONNECTION_ARGSPEC,
@@ -44,6 +49,7 @@ def _argument_spec() -> Dict[str, Dict[str, Any]]:
         "stuck_after": {"type": "str", "default": "2h"},
         "report_dir": {"type": "path"},
         "max_workers": {"type": "int", "default": DEFAULT_MAX_WORKERS},
+        "scheduled_tasks": {"type": "bool", "default": True},
     })
     return top
 
@@ -98,6 +104,10 @@ def run(options: OptionAdapter, check_mode: bool, warn: Callable[[str], None]) -
         warn(message)
     window = AuditWindow(since=settings.since, start_ms=settings.window_start_ms, end_ms=settings.now_ms)
     report = build_report(servers, window, settings.stuck_after_seconds)
+    if options.get("scheduled_tasks", True):
+        # Each Portal once, after the servers: their jobs say which active work a scheduled task started.
+        portals = [read_portal_tasks(target, on_retry=warn) for target in portal_targets(targets)]
+        report["scheduled_tasks"] = scheduled_tasks_section(portals, servers)
     report_files: Dict[str, str] = {}
     changed_files: List[str] = []
     if settings.report_dir:

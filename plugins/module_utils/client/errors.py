@@ -63,6 +63,10 @@ class JobNotFoundError(NotFoundError):
     """The site answered, as a site, that it does not know this job: it never existed or was cleaned up."""
 
 
+class ScheduledTaskNotFoundError(NotFoundError):
+    """The Portal answered, for this task, that it has no such task of that owner: deleted, or another user's."""
+
+
 class ServerError(NotebookServerError):
     """The server answered with an error that is none of the above (an envelope code or an HTTP 5xx that persisted)."""
 

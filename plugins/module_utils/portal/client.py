@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, Optional
 
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import NotebookServerError
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.http import NotebookServerClient
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import (
     CONNECTION_ARGSPEC,
@@ -39,3 +40,10 @@ def open_portal_client(options: OptionAdapter, on_retry: Optional[Callable[[str]
         api=SHARING_API,
         product="Portal",
     )
+
+
+def portal_error(error: NotebookServerError, client: NotebookServerClient) -> NotebookServerError:
+    """``error`` named as the Portal's, for the errors the portal core raises itself (the client names its own)."""
+    error.server = error.server or client.server
+    error.product = client.product
+    return error

@@ -18,7 +18,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.list
     validate_job_id,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.model import is_finished
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.site.writes import write_then_confirm
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.writes import write_then_confirm
 
 CANCEL_ADDED_IN = "10.8.1"
 

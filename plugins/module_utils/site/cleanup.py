@@ -12,7 +12,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.er
     UnsupportedOperationError,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.listing import get_jobs, list_jobs
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.site.writes import write_then_confirm
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.writes import write_then_confirm
 
 DELETE_ALL_PATH = "system/jobs/deleteAll"
 DELETE_ALL_ADDED_IN = "10.9"

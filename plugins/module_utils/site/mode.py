@@ -11,7 +11,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.er
     BadResponseError,
     OptionError,
 )
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.site.writes import write_then_confirm
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.writes import write_then_confirm
 
 READ_ONLY = "READ_ONLY"
 EDITABLE = "EDITABLE"

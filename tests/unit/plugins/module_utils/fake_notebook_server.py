@@ -4,9 +4,11 @@
 """The one fake Notebook Server of the unit tests: a requests transport adapter, so the real client runs unchanged.
 
 It answers generateToken (server and Portal), the jobs list (``num``, ``total``, a ``max_num`` cap), single
-jobs, cancel, deleteAll and the site mode, and the Portal's ``portals/self`` and ``portals/self/servers``
-(``portal_servers``, records made by ``federated_server``); records every request; plays scripted replies or exceptions per
-path before its defaults; and can lose a write's answer before or after acting on it. Tests get it with the
+jobs, cancel, deleteAll and the site mode; on its Portal ``portals/self``, ``portals/self/servers``
+(``portal_servers``, records made by ``federated_server``) and the scheduled tasks (the org-wide and per-owner
+lists, paged; one task; disable and enable, which ``task_faults`` can make fail); records every request; plays
+scripted replies or exceptions per path before its defaults; and can lose a write's answer before or after
+acting on it. Tests get it with the
 ``fake_server`` fixture (tests/unit/conftest.py), which makes every client the core opens talk to it.
 """
 
@@ -70,7 +72,7 @@ Scripted = Union[Reply, BaseException, Callable[["Call"], Union[Reply, BaseExcep
 class Call:
     """One request as the server saw it."""
 
-    def __init__(self, request: Any, kwargs: Dict[str, Any], site_path: str) -> None:
+    def __init__(self, request: Any, kwargs: Dict[str, Any], site_path: str, portal_path: Optional[str] = None) -> None:
         parts = urlsplit(request.url)
         self.method = request.method
         self.url = request.url
@@ -88,6 +90,10 @@ class Call:
         self.raw_admin_path = self.path[len(admin):] if self.path.startswith(admin) else None
         self.admin_path = ("/".join(unquote(s) for s in self.raw_admin_path.split("/"))
                            if self.raw_admin_path is not None else None)
+        # The same below the Portal's sharing/rest, e.g. "community/users/<owner>/tasks/<id>/disable".
+        sharing = (portal_path or "") + "/sharing/rest/"
+        self.sharing_path = ("/".join(unquote(s) for s in self.path[len(sharing):].split("/"))
+                             if portal_path is not None and self.path.startswith(sharing) else None)
 
     def field(self, name: str) -> Optional[str]:
         return self.form.get(name, self.query.get(name))
@@ -114,6 +120,21 @@ def job_record(job_id: str, status: str = "PROCESSING", cancelled: bool = False,
                  inputs={"itemId": "abc123"}, messages=[])
     if status in ("COMPLETED", "FAILED"):
         record["endTime"] = 1700000060000
+    return record
+
+
+PORTAL_ID = "0123456789ABCDEF"
+
+
+def scheduled_task(task_id: str, owner: str = "j_doe", active: bool = True, state: Optional[str] = None,
+                   item_id: str = "a1b2c3d4e5f60718293a4b5c6d7e8f90", task_type: str = "ExecuteNotebook",
+                   **extra: Any) -> Dict[str, Any]:
+    """A scheduled task record as a Portal lists it."""
+    record = {"id": task_id, "itemId": item_id, "type": task_type, "title": "Task %s" % task_id, "userId": owner,
+              "cronSchedule": "0 0/15 * * * ? *", "maxOccurrences": -1, "startDate": NOW_MS - HOUR_MS, "endDate": -1,
+              "lastStart": -1, "active": active, "taskState": state or ("active" if active else "disabled"),
+              "created": NOW_MS - HOUR_MS, "modified": NOW_MS - HOUR_MS}
+    record.update(extra)
     return record
 
 
@@ -176,6 +197,13 @@ class FakeNotebookServer(BaseAdapter):
         self.sleeps: List[float] = []  # what the client slept between retries (the fixture routes sleep here)
         self.clock_ms: Optional[int] = NOW_MS  # the server's clock, sent as the Date header; None sends none
         self.portal_servers: List[Dict[str, Any]] = []  # what the Portal's portals/self/servers lists
+        # The Portal's side: its id, its scheduled tasks (records), whether the caller is its administrator, the
+        # most records a page holds, and per "<task id>/<disable|enable>" the codes its next calls fail with.
+        self.portal_id = PORTAL_ID
+        self.portal_tasks: List[Dict[str, Any]] = []
+        self.portal_admin = True
+        self.page_cap = 100
+        self.task_faults: Dict[str, List[int]] = {}
 
     def load(self, jobs: Optional[List[Dict[str, Any]]] = None, **settings: Any) -> "FakeNotebookServer":
         """Give this server (usually the fixture's) its jobs and any other constructor setting; returns it."""
@@ -196,7 +224,9 @@ class FakeNotebookServer(BaseAdapter):
         self.scripts.setdefault(full, []).extend(replies)
 
     def fail_next(self, admin_path: str, *kinds: str) -> None:
-        """Lose the answer of the next requests to ``admin_path`` (decoded, e.g. "mode/update"): TIMEOUT_BEFORE/AFTER."""
+        """Lose the answer of the next requests to ``admin_path`` (decoded, e.g. "mode/update", or a Portal path below
+        sharing/rest such as "community/users/j_doe/tasks/t1/disable"): TIMEOUT_BEFORE/AFTER.
+        """
         self.faults.setdefault(admin_path, []).extend(kinds)
 
     def expire_tokens(self) -> None:
@@ -225,10 +255,23 @@ class FakeNotebookServer(BaseAdapter):
     def writes(self) -> List[str]:
         return [path for path in self.paths() if path == "mode/update" or path.endswith(("/cancel", "/deleteAll"))]
 
+    def sharing_paths(self) -> List[str]:
+        """The decoded path below the Portal's sharing/rest of every Portal request (generateToken excluded)."""
+        return [c.sharing_path for c in self.calls if c.sharing_path not in (None, "generateToken")]
+
+    def task_writes(self) -> List[str]:
+        """Every disable and enable call, in order, as ``disable <task id>``."""
+        return ["%s %s" % (path.rsplit("/", 2)[2], path.rsplit("/", 2)[1]) for path in self.sharing_paths()
+                if path.endswith(("/disable", "/enable"))]
+
+    def portal_task(self, task_id: str) -> Optional[Dict[str, Any]]:
+        """The stored record of a scheduled task, or None."""
+        return next((record for record in self.portal_tasks if record.get("id") == task_id), None)
+
     # -- transport ------------------------------------------------------------------------------
 
     def send(self, request: Any, **kwargs: Any) -> requests.Response:
-        call = Call(request, kwargs, self.site_path)
+        call = Call(request, kwargs, self.site_path, self.portal_path)
         self.calls.append(call)
         queued = self.scripts.get(call.path)
         if queued:
@@ -238,7 +281,8 @@ class FakeNotebookServer(BaseAdapter):
             if isinstance(scripted, BaseException):
                 raise scripted
             return self._response(request, scripted)
-        fault = self.faults[call.admin_path].pop(0) if self.faults.get(call.admin_path) else None
+        fault_key = call.admin_path if call.admin_path is not None else call.sharing_path
+        fault = self.faults[fault_key].pop(0) if self.faults.get(fault_key) else None
         if fault == TIMEOUT_BEFORE:
             raise requests_exceptions.ReadTimeout("read timed out")
         reply = self.answer(call)
@@ -280,8 +324,10 @@ class FakeNotebookServer(BaseAdapter):
             return Reply(200, {"status": "error", "messages": ["Invalid token."], "code": 498})
         if token in self.referers and call.headers.get("Referer") != self.referers[token]:
             return _envelope(498, "Invalid token.")
-        if call.path.startswith(sharing):
-            return self._sharing(call.path[len(sharing):])
+        if call.sharing_path is not None:
+            return self._sharing(call, call.sharing_path.split("/"))
+        if call.admin_path is None:
+            return Reply(404, "<html><body><h1>Not Found</h1></body></html>", {"Content-Type": "text/html"})
         if not self.admin:
             return _envelope(403, "You do not have permissions to access this resource or perform this operation.")
         return self._admin(call, call.admin_path.split("/"))
@@ -297,17 +343,6 @@ class FakeNotebookServer(BaseAdapter):
         self.valid_tokens.add(token)
         self.referers[token] = call.form.get("referer", "")
         return Reply(200, {"token": token, "expires": str(NOW_MS + HOUR_MS)})
-
-    def _sharing(self, path: str) -> Reply:
-        """The Portal's resources (``admin`` says whether the token's user is an administrator of the Portal)."""
-        if path == "portals/self":
-            return Reply(200, {"id": "0123456789ABCDEF", "name": "Fake Portal", "isPortal": True})
-        if path == "portals/self/servers":
-            if not self.admin:
-                return _envelope(403, "You do not have permissions to access this resource or perform this operation.")
-            return Reply(200, {"servers": [dict(record) if isinstance(record, dict) else record
-                                           for record in self.portal_servers]})
-        return _envelope(404, "Resource not found.")
 
     @staticmethod
     def _not_found_operation(name: str) -> Reply:
@@ -351,6 +386,56 @@ class FakeNotebookServer(BaseAdapter):
             return self._not_found_operation(parts[3])
         return _envelope(404, "Could not find resource or operation '%s'." % path)
 
+    # -- the Portal's scheduled tasks -----------------------------------------------------------
+
+    def _sharing(self, call: Call, parts: List[str]) -> Reply:
+        """The Portal's resources (``portal_admin`` says whether the token's user is an administrator of the Portal)."""
+        if parts == ["portals", "self"]:
+            return Reply(200, {"id": self.portal_id, "name": "Fake Portal", "isPortal": True})
+        if parts == ["portals", "self", "servers"]:
+            if not self.portal_admin:
+                return _envelope(403, "You do not have permissions to access this resource or perform this operation.")
+            return Reply(200, {"servers": [dict(record) if isinstance(record, dict) else record
+                                           for record in self.portal_servers]})
+        if parts[:1] == ["portals"] and parts[2:] == ["allScheduledTasks"]:
+            if parts[1] not in ("self", self.portal_id):
+                return _envelope(400, "Organization not found.")
+            if not self.portal_admin:
+                return _envelope(403, "You do not have permissions to access this resource or perform this operation.")
+            return self._tasks_page(call, call.field("userFilter"))
+        if parts[:2] == ["community", "users"] and len(parts) >= 4 and parts[3] == "tasks":
+            owner = parts[2]
+            if len(parts) == 4:
+                return self._tasks_page(call, owner)
+            record = self.portal_task(parts[4])
+            if record is None or record.get("userId") != owner:
+                return _envelope(400, "Task '%s' does not exist or is inaccessible." % parts[4])
+            if len(parts) == 5:
+                return Reply(200, dict(record))
+            if len(parts) == 6 and parts[5] in ("disable", "enable") and call.method == "POST":
+                codes = self.task_faults.get("%s/%s" % (record["id"], parts[5]))
+                if codes:
+                    return _envelope(codes.pop(0), "Unable to %s the task." % parts[5])
+                record["active"] = parts[5] == "enable"
+                record["taskState"] = "active" if record["active"] else "disabled"
+                return Reply(200, {"success": True, "taskId": record["id"]})
+        return _envelope(404, "Could not find resource or operation '%s'." % "/".join(parts))
+
+    def _tasks_page(self, call: Call, owner: Optional[str]) -> Reply:
+        types = {name.lower() for name in (call.field("types") or "").split(",") if name}
+        active = call.field("active")
+        selected = [record for record in self.portal_tasks
+                    if (not types or str(record.get("type")).lower() in types)
+                    and (active is None or record.get("active") is (active == "true"))
+                    and (not owner or str(record.get("userId")).lower() == owner.lower())
+                    and (not call.field("itemId") or record.get("itemId") == call.field("itemId"))]
+        start = max(1, int(call.field("start") or 1))
+        num = max(1, min(int(call.field("num") or 10), self.page_cap))
+        page = selected[start - 1:start - 1 + num]
+        next_start = start + len(page) if start - 1 + len(page) < len(selected) else -1
+        return Reply(200, {"total": len(selected), "start": start, "num": num, "nextStart": next_start,
+                           "tasks": [dict(record) for record in page]})
+
 
 class _NoServer(BaseAdapter):
     """Any address no fake serves: the connection is refused, as on a host where nothing listens."""
@@ -367,6 +452,7 @@ class FakeFleet:
 
     def __init__(self) -> None:
         self.servers: Dict[str, FakeNotebookServer] = {}
+        self.portals: Dict[str, FakeNotebookServer] = {}
         self.sleeps: List[float] = []
 
     def add(self, site: str, **settings: Any) -> FakeNotebookServer:
@@ -374,11 +460,18 @@ class FakeFleet:
         self.servers[site] = server
         return server
 
+    def add_portal(self, portal: str, tasks: Optional[List[Dict[str, Any]]] = None) -> FakeNotebookServer:
+        """A fake Portal at ``portal`` with these scheduled tasks (the fake's Portal side, no site of its own)."""
+        server = FakeNotebookServer(site=portal + "/no-site", portal=portal)
+        server.portal_tasks = [dict(record) for record in tasks or []]
+        self.portals[portal] = server
+        return server
+
     def session(self) -> requests.Session:
         session = requests.Session()
         session.mount("https://", _NoServer())
         session.mount("http://", _NoServer())
-        for site, server in self.servers.items():
+        for site, server in list(self.servers.items()) + list(self.portals.items()):
             session.mount(site, server)  # the longest matching prefix wins
         return session
 

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import CONNECTION_OPTION_NAMES
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.portal.client import PORTAL_CONNECTION_ARGSPEC
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
 PACKAGE = "ansible_collections.gisadmin.notebook_server"
@@ -113,6 +114,16 @@ def test_every_role_passes_every_connection_option(role_vars, key):
     if isinstance(options, dict):  # the drain's module_defaults: each from its notebook_server_<name> variable
         for name, template in options.items():
             assert "notebook_server_%s " % name in template or "notebook_server_%s }}" % name in template, name
+
+
+def test_the_drain_passes_every_portal_connection_option():
+    # The scheduled task modules of drain_pause_scheduled_tasks: from the notebook_server_* variables of a host
+    # of that Portal.
+    with open(os.path.join(ROOT, "roles", "drain", "vars", "main.yml"), encoding="utf-8") as handle:
+        options = yaml.safe_load(handle)["drain_portal_connection_options"]
+    assert sorted(options) == sorted(PORTAL_CONNECTION_ARGSPEC)
+    for name, template in options.items():
+        assert "hostvars[_drain_portal_host].notebook_server_%s" % name in template, name
 
 
 @pytest.mark.parametrize("spec_file, entry_points", [

@@ -71,7 +71,7 @@ def test_audit_writes_the_report_and_keeps_going_past_failures(monkeypatch, tmp_
     result = _run(monkeypatch, _args(tmp_path))
     assert result["failed"] is False
     assert result["changed"] is True
-    assert result["schema_version"] == "2.0"
+    assert result["schema_version"] == "2.1"
     assert [s["reachable"] for s in result["servers"]] == [True, False, False]
     assert result["servers"][1]["error"].startswith("connection failed: ")
     assert "connection refused" in result["servers"][1]["error"].lower()

@@ -246,7 +246,7 @@ def check_report(work):
           % sorted(os.listdir(directory)))
     with open(os.path.join(directory, "report.json"), encoding="utf-8") as handle:
         report = json.load(handle)
-    check(report["schema_version"] == "2.0", "schema version 2.0")
+    check(report["schema_version"] == "2.1", "schema version 2.1")
     states = {name: _state(work, name) for name in EMULATORS}
     expected_all = _check_json(report, states)
     _check_csvs(directory, report, expected_all)

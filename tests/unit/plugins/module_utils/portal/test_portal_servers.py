@@ -118,7 +118,7 @@ def test_a_sign_in_page_is_no_portal(portal):
 
 
 def test_a_plain_user_may_not_list_the_servers(portal):
-    portal.admin = False
+    portal.portal_admin = False
     with pytest.raises(PermissionDeniedError) as caught:
         _read()
     assert "The account must be an administrator of this Portal" in str(caught.value)

@@ -9,7 +9,7 @@ import pytest
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import OptionError
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import OptionAdapter
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.portal.task import run
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.portal.task import run_inventory
 from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.fake_notebook_server import (
     PASSWORD,
     PORTAL,
@@ -21,7 +21,7 @@ OPTIONS = {"portal_url": PORTAL + "/sharing/rest", "username": USERNAME, "passwo
 
 
 def _run(warnings=None, listed=None, **changes):
-    return run(OptionAdapter.from_dict(dict(OPTIONS, **changes)), False,
+    return run_inventory(OptionAdapter.from_dict(dict(OPTIONS, **changes)), False,
                (warnings if warnings is not None else []).append, listed)
 
 
