@@ -294,7 +294,7 @@ def test_the_plugin_name_must_be_this_one(portal, tmp_path):
 
 @pytest.mark.parametrize("setup, words", [
     (lambda portal: None, "could not get a token: Unable to generate token.; Invalid username or password"),
-    (lambda portal: setattr(portal, "admin", False), "The account must be an administrator of this Portal"),
+    (lambda portal: setattr(portal, "portal_admin", False), "The account must be an administrator of this Portal"),
     (lambda portal: portal.script(SERVERS_PATH, Reply(200, "<html>Sign In</html>", {"Content-Type": "text/html"})),
      "no Portal for ArcGIS answers at this address: HTTP 200 answer is not JSON (text/html): Sign In"),
 ])
