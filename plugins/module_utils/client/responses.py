@@ -94,7 +94,6 @@ _ADVICE: Dict[Tuple[str, Any], str] = {
 }
 
 
-
 def error_for(code: Optional[int], message: str, server: str, status: int, token_request: bool = False,
               product: str = "Notebook Server") -> NotebookServerError:
     """The typed error for an Esri error code (or HTTP status), with what to do about it."""

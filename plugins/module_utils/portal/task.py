@@ -185,7 +185,7 @@ def _types_seen(records: List[Dict[str, Any]]) -> str:
 
 
 def run_inventory(options: OptionAdapter, check_mode: bool = False, warn: Callable[[str], None] = lambda message: None,
-        listed: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Any]:
+                  listed: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Any]:
     """``portal_url``, ``servers`` (every listed server, what a cache keeps), ``read`` (asked now, not given),
     ``group`` and ``hosts``. Every option is validated first, also when ``listed`` spares the request.
     """

@@ -22,7 +22,7 @@ OPTIONS = {"portal_url": PORTAL + "/sharing/rest", "username": USERNAME, "passwo
 
 def _run(warnings=None, listed=None, **changes):
     return run_inventory(OptionAdapter.from_dict(dict(OPTIONS, **changes)), False,
-               (warnings if warnings is not None else []).append, listed)
+                         (warnings if warnings is not None else []).append, listed)
 
 
 @pytest.fixture
