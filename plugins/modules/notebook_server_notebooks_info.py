@@ -11,8 +11,8 @@ short_description: List the open notebooks, containers and kernels of an ArcGIS 
 version_added: 0.1.0
 description:
   - Reads the interactive work of one ArcGIS Notebook Server site - the open notebooks (C(admin/notebooks)), the
-    containers they run in (C(admin/system/containers)) and each container's kernels (C(.../containers/<id>/sessions))
-    - and says which notebooks are busy.
+    containers they run in (C(admin/system/containers)) and each container's kernels (C(.../containers/<id>/sessions)),
+    and says which notebooks are busy.
   - This is the work C(admin/system/jobs) does not show. An C(openNotebook) job ends as soon as the notebook is open;
     the cells a user then runs, for hours perhaps, run in the notebook's kernel and are no job. A server with no
     active job can still have users running long cells.
@@ -22,7 +22,7 @@ description:
     as a string) and its kernels' C(last_activity) (ISO-8601), counted on the server's clock.
   - A kernel belongs to the notebook its session path names (C(<itemId>.ipynb)). A kernel whose session names no
     listed notebook of its container counts for every notebook of that container, and a busy kernel in a container
-    without any listed notebook keeps RV(summary.quiet) false: a busy kernel is never dropped.
+    without any listed notebook keeps RV(summary.quiet) false. A busy kernel is never dropped.
   - The list is complete. Notebooks are read page by page (100 a page, the server's maximum) until the server's
     C(total) is read; then one containers request, and one sessions request per container in scope. Nothing else.
   - Anything that could not be read (a page, a usable C(total), a container's sessions) makes RV(complete) and
@@ -55,7 +55,7 @@ options:
   kernels:
     description:
       - Read each container's sessions, which carry the kernels' states.
-      - With V(false), two requests less per container but no kernel is known to be idle, so every notebook is
+      - With V(false), one request less per container but no kernel is known to be idle, so every notebook is
         busy, RV(complete) and RV(summary.quiet) are false. Use it for a cheap inventory of what is open.
     type: bool
     default: true
