@@ -125,4 +125,3 @@ def fleet_notebooks(entries: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
     totals["servers_incomplete"] = [entry["name"] for entry in read if not entry["notebooks"]["complete"]]
     totals["quiet"] = bool(entries) and all(entry["notebooks"]["quiet"] for entry in entries)
     return totals
-

@@ -21,6 +21,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.notebooks
     KernelFacts,
     NotebookFacts,
     describe_notebook,
+    describe_state,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.text import plural, shorten
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.times import format_duration
@@ -41,14 +42,14 @@ def describe_job_with_id(job: JobFacts, stuck: bool = False) -> str:
 
 def describe_notebook_with_id(notebook: NotebookFacts) -> str:
     """``b5e1c0de... by alice (kernel busy, last activity 40s ago)``: id, owner, kernel state, last activity."""
-    owner, _, details = describe_notebook(notebook).partition(": ")
-    return "%s by %s (%s)" % (notebook.notebook_id or "(no id)", owner, details)
+    return "%s by %s (%s)" % (notebook.notebook_id or "(no id)", notebook.owner or "unknown user",
+                              describe_state(notebook))
 
 
 def describe_unattributed(container: ContainerFacts, kernel: KernelFacts) -> str:
     """``kernel 4c1e... in container c9 of scheduler (busy)``: a busy kernel no listed notebook is known to own."""
-    return "kernel %s in container %s of %s (%s)" % (kernel.kernel_id or "(no id)", container.container_id,
-                                                    container.owner or "unknown user", kernel.state)
+    return "kernel %s in container %s of %s (%s)" % (
+        kernel.kernel_id or "(no id)", container.container_id, container.owner or "unknown user", kernel.state)
 
 
 def _notebook_parts(verdict: IdleVerdict) -> List[str]:
@@ -60,8 +61,8 @@ def _notebook_parts(verdict: IdleVerdict) -> List[str]:
         parts.append("%s (%s%s)" % (plural(len(busy), "busy notebook"), describe_notebook(busy[0]), more))
     if verdict.busy_unattributed:
         owners = sorted({container.owner or "unknown user" for container, _kernel in verdict.busy_unattributed})
-        parts.append("%s without an open notebook (%s)" % (plural(len(verdict.busy_unattributed), "busy kernel"),
-                                                          ", ".join(owners)))
+        parts.append("%s without an open notebook (%s)" % (
+            plural(len(verdict.busy_unattributed), "busy kernel"), ", ".join(owners)))
     if not verdict.notebooks_complete and verdict.notebooks_reasons:
         parts.append("notebooks not all read: %s" % shorten(verdict.notebooks_reasons[0], 100))
     return parts

@@ -366,6 +366,11 @@ def notebook_brief(facts: NotebookFacts) -> Dict[str, Any]:
 
 def describe_notebook(facts: NotebookFacts) -> str:
     """``alice: kernel busy, last activity 40s ago``: whose, what its kernel does, when it was last used."""
+    return "%s: %s" % (facts.owner or "unknown user", describe_state(facts))
+
+
+def describe_state(facts: NotebookFacts) -> str:
+    """``kernel busy, last activity 40s ago``: what its kernel does, when the notebook was last used."""
     if facts.kernels_known:
         kernel = "no kernel" if not facts.kernels else "kernel %s" % facts.kernel_state
     else:
@@ -374,7 +379,7 @@ def describe_notebook(facts: NotebookFacts) -> str:
         activity = "last activity unknown"
     else:
         activity = "last activity %s ago" % format_duration(facts.idle_seconds)
-    return "%s: %s, %s" % (facts.owner or "unknown user", kernel, activity)
+    return "%s, %s" % (kernel, activity)
 
 
 def _count(counts: Dict[str, int], key: str) -> None:

@@ -381,7 +381,6 @@ class FakeNotebookServer(BaseAdapter):
             return self._not_found_operation(parts[3])
         return _envelope(404, "Could not find resource or operation '%s'." % path)
 
-
     def _notebooks(self, call: Call, rest: List[str]) -> Reply:
         if not rest:
             start = max(int(call.field("start") or 1), 1)

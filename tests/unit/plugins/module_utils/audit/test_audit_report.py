@@ -24,7 +24,6 @@ from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_util
     WINDOW,
     fleet,
     job,
-    notebook,
     server_notebooks,
 )
 
