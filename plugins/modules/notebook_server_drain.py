@@ -127,6 +127,8 @@ options:
       - Each is closed with C(closeNotebook), or the older C(close) where the server does not know it; a close whose
         answer is lost is checked by reading the notebook. A notebook that cannot be closed is a warning and in
         RV(notebook_close_failures).
+      - Whether a site in C(READ_ONLY) (O(read_only)) lets notebooks be closed is not documented; if it refuses, each
+        refusal is such a warning, and the notebooks stay open until the maintenance ends them.
       - Needs O(notebooks=wait).
     type: bool
     default: false
