@@ -165,6 +165,9 @@ def close_open_notebooks(client: NotebookServerClient,
                 closed.append(notebook)
         except NotebookServerError as exc:
             failures[notebook.notebook_id or "(no id)"] = cause(exc)
+        # The result must still say what this drain changed (READ_ONLY, what it closed), whatever goes wrong here.
+        except Exception as exc:  # pylint: disable=broad-except
+            failures[notebook.notebook_id or "(no id)"] = "%s: %s" % (exc.__class__.__name__, cause(exc))
     return tuple(closed), failures
 
 

@@ -270,6 +270,18 @@ def test_a_notebook_that_cannot_be_closed_is_a_warning_not_a_silent_pass(fake_se
     assert any(w.startswith("could not close notebooks: n1 (") for w in drain_warnings(returned, "fail"))
 
 
+def test_an_unexpected_error_while_closing_still_returns_what_the_drain_did(fake_server):
+    fake_server.open_notebook("n1", "alice", "idle", NOW_MS - 3600000)
+    fake_server.open_notebook("n2", "bob", "idle", NOW_MS - 3600000)
+    fake_server.script("admin/notebooks/n1/closeNotebook", RecursionError("maximum recursion depth exceeded"))
+    request = DrainRequest(policy=DrainPolicy(), settings=WaitSettings(1.0, 60.0, 3), read_only=True,
+                           close_notebooks=True)
+    outcome, _clock = _drain(fake_server, request)
+    returned = outcome_to_result("nb1", outcome)
+    assert returned["read_only_set"] is True and [n["id"] for n in returned["closed_notebooks"]] == ["n2"]
+    assert returned["notebook_close_failures"] == {"n1": "RecursionError: maximum recursion depth exceeded"}
+
+
 def test_a_notebook_closed_meanwhile_is_not_reported_as_closed_by_the_drain(fake_server):
     fake_server.open_notebook("n1", "alice", "idle", NOW_MS - 3600000)
 
