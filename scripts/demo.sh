@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make demo: build and install the collection, start two emulated Notebook Servers,
 # and run the example playbooks against them as an administrator would:
-# a look at the jobs, a fleet audit with its report, a drain before maintenance,
-# and the restore after it. Everything it writes goes to demo-output/.
+# a look at the jobs and at the open notebooks, a fleet audit with its report, a drain
+# before maintenance (it waits for e_doe's notebook cell, about 2 minutes), and the
+# restore after it. Everything it writes goes to demo-output/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -47,6 +48,9 @@ PY
 step "What is running? (docs/examples/jobs_overview.yml: the notebook_server_jobs_info module and the lookup)"
 ansible-playbook -i "$out/inventory.yml" docs/examples/jobs_overview.yml
 
+step "Who is working in a notebook? No job shows it (docs/examples/notebooks_overview.yml: notebook_server_notebooks_info)"
+ansible-playbook -i "$out/inventory.yml" docs/examples/notebooks_overview.yml
+
 step "Audit every server (gisadmin.notebook_server.audit), report in demo-output/report"
 ansible-playbook -i "$out/inventory.yml" gisadmin.notebook_server.audit -e "audit_report_dir=$out/report" -e audit_since=-24h
 ls -l "$out/report"
@@ -65,10 +69,12 @@ PY
 # a separate run after maintenance, know which sites the drain made READ_ONLY.
 export ANSIBLE_CACHE_PLUGIN=jsonfile ANSIBLE_CACHE_PLUGIN_CONNECTION="$out/fact-cache"
 
-step "Drain before maintenance (gisadmin.notebook_server.drain): READ_ONLY, wait for running jobs, cancel the stuck one"
+# e_doe's kernel runs a cell until 9000 emulated seconds after start (150 s here): the drain waits for it by name,
+# then for drain_quiet_for (5 emulated minutes, 5 s here), then closes the notebooks left open and says whose.
+step "Drain before maintenance (gisadmin.notebook_server.drain): READ_ONLY, wait for running jobs and e_doe's busy notebook, cancel the stuck job, close the open notebooks"
 ansible-playbook -i "$out/inventory.yml" gisadmin.notebook_server.drain \
     -e drain_read_only=true -e drain_cancel_stuck=true -e drain_stuck_after=2h \
-    -e drain_poll_interval=2 -e drain_timeout=2m
+    -e drain_close_notebooks=true -e drain_poll_interval=10 -e drain_timeout=4m
 for name in nb1 nb2; do
     PYTHONPATH="$repo/tests" python -c 'import sys; from notebook_server_emulator.control import EmulatorControl
 print("%s: site mode during maintenance: %s" % (sys.argv[1], EmulatorControl.from_state_file(sys.argv[2]).state()["site_mode"]))' \

@@ -13,7 +13,10 @@ from ansible.utils.display import Display
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import NotebookServerError
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import OptionAdapter
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain.messages import format_poll_line
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain.messages import (
+    format_closed_briefs,
+    format_poll_line,
+)
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain.task import ARGUMENT_SPEC, run
 
 display = Display()
@@ -42,4 +45,7 @@ class ActionModule(ActionBase):
         result.update(returned)
         if check_mode and not returned.get("failed"):
             show(returned["msg"])
+        elif returned.get("closed_notebooks") or returned.get("notebook_close_failures"):
+            # Whose notebooks were closed, for the people who must be told.
+            show("%s: %s" % (label, format_closed_briefs(returned["closed_notebooks"], returned["notebook_close_failures"])))
         return result

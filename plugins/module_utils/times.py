@@ -111,6 +111,36 @@ def iso_from_epoch_ms(epoch_ms: object) -> Optional[str]:
 
 _EPOCH = datetime.datetime(1970, 1, 1)
 _MINUTE_PREFIXES: Dict[int, str] = {}
+# A server's instant, as Jupyter writes it (2024-05-01T08:00:00.123456Z) or close to it; any number of fraction digits.
+_ISO_INSTANT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
+                          r"\s*(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$")
+
+
+def epoch_ms_from_iso(value: object) -> Optional[int]:
+    """Epoch ms from an ISO-8601 instant a server sent (UTC when it names no zone); None for anything else.
+
+    Lenient about what servers really send (a space for ``T``, 3 to 9 fraction digits, ``+0000``), strict about
+    the rest: an unreadable date is unknown, never "long ago".
+    """
+    if not isinstance(value, str):
+        return None
+    match = _ISO_INSTANT.match(value.strip())
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, _zulu, sign, offset_h, offset_m = match.groups()
+    try:
+        moment = datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0),
+                                   tzinfo=datetime.timezone.utc)
+    except ValueError:
+        return None
+    epoch_ms = int((moment - _EPOCH_UTC).total_seconds()) * 1000 + int((fraction or "0")[:3].ljust(3, "0"))
+    if sign:
+        offset_ms = (int(offset_h) * 60 + int(offset_m)) * 60000
+        epoch_ms += -offset_ms if sign == "+" else offset_ms
+    return epoch_ms
+
+
+_EPOCH_UTC = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 def format_duration(seconds: Optional[float]) -> str:

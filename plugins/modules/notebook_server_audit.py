@@ -7,19 +7,23 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: notebook_server_audit
-short_description: Audit the jobs of many ArcGIS Notebook Servers at once, with a report
+short_description: Audit the jobs and open notebooks of many ArcGIS Notebook Servers at once, with a report
 version_added: 0.1.0
 description:
   - Reads the jobs of every server in O(servers) concurrently (up to O(max_workers) at a time), so an audit takes
     about as long as its slowest server, and aggregates them into one fleet report.
   - "Per server: reachable or not (with the cause), jobs listed, active, stuck, and completed, failed and cancelled
     within the window O(since), counts by job type and by owner, the oldest active job."
+  - "Per server, the interactive work that is no job: open notebooks, busy notebooks (a kernel not idle, or activity
+    within the last 10 minutes), busy kernels, containers, and stale notebooks (no activity for longer than
+    O(stale_after)). A server whose notebooks could not be read, or not completely, needs attention and is never
+    reported quiet."
   - "Across the fleet: the same totals, the servers needing attention first (unreachable, stuck jobs, failed jobs,
-    incomplete listings) and the top owners by active jobs."
+    incomplete listings, notebooks not read) and the top owners by active jobs."
   - A server that cannot be reached or answers with an error never fails the task; it is in the report with its
     error message. Secrets never appear in the result or in the report files.
-  - With O(report_dir), writes C(report.json), C(jobs.csv), C(servers.csv) and a self-contained C(report.html)
-    there. Each file is written to a temporary file and renamed, so a failed run never leaves a half-written file.
+  - With O(report_dir), writes C(report.json), C(jobs.csv), C(servers.csv), C(notebooks.csv) and a self-contained
+    C(report.html) there. Each file is written to a temporary file and renamed, so a failed run never leaves a half-written file.
     The report.json schema is described in the collection's
     R(audit guide,ansible_collections.gisadmin.notebook_server.docsite.guide_audits).
   - A job is active when its status is C(SUBMITTED), C(PROCESSING) or anything not known to be finished; it is
@@ -105,10 +109,17 @@ options:
     description: A job active for longer than this is stuck, for example V(2h) or V(45m).
     type: str
     default: 2h
+  stale_after:
+    description:
+      - An open notebook without activity for longer than this is stale, for example V(24h) or V(3d).
+      - Servers close idle notebooks after C(idleNotebookThreshold) (24 hours by default), so stale notebooks
+        usually keep a kernel busy, or the threshold was raised.
+    type: str
+    default: 24h
   report_dir:
     description:
-      - Directory on the host running the module to write C(report.json), C(jobs.csv), C(servers.csv) and
-        C(report.html) into; created when missing. Without it, no file is written.
+      - Directory on the host running the module to write C(report.json), C(jobs.csv), C(servers.csv),
+        C(notebooks.csv) and C(report.html) into; created when missing. Without it, no file is written.
       - A file whose content is already the same is left alone.
     type: path
   max_workers:
@@ -206,6 +217,16 @@ stuck_after_seconds:
   returned: always
   type: float
   sample: 7200.0
+stale_after_seconds:
+  description: O(stale_after) in seconds.
+  returned: always
+  type: float
+  sample: 86400.0
+notebook_quiet_for_seconds:
+  description: A notebook with activity within this many seconds is busy, whatever its kernel's state.
+  returned: always
+  type: float
+  sample: 600.0
 fleet:
   description: Totals over every server.
   returned: always
@@ -228,6 +249,8 @@ fleet:
     oldest_active: {jobId: j0bc73e29-3725-4eb1-b6c7-db2cdc56799c, type: executeNotebook, status: PROCESSING,
                     username: alice, startTime: 1714546800000, endTime: null, active: true, stuck: true,
                     age_seconds: 18000.0, outcome: active, server: nb2}
+    notebooks: {open: 6, busy: 1, busy_kernels: 1, containers: 5, stale: 0, servers_read: 2,
+                servers_not_read: [nb3], servers_incomplete: [], quiet: false}
 attention:
   description: The servers needing attention, most urgent first (unreachable, stuck jobs, failed jobs, incomplete listing).
   returned: always
@@ -275,6 +298,9 @@ servers:
       attention: ["unreachable: connection refused"]
       stuck_jobs: []
       failed_jobs: []
+      notebooks: {read: false, complete: false, quiet: false, error: connection refused, incomplete_reasons: [],
+                  open: null, busy: null, busy_kernels: null, containers: null, stale: null, by_owner: {},
+                  busy_by_owner: {}, last_activity_iso: null, busy_notebooks: [], stale_notebooks: []}
 timeline:
   description: Job starts over the window in 24 equal buckets, fleet-wide (C(starts)) and per server (C(starts_by_server)).
   returned: always
@@ -332,13 +358,14 @@ report_files:
     report.json: /srv/audit/report.json
     jobs.csv: /srv/audit/jobs.csv
     servers.csv: /srv/audit/servers.csv
+    notebooks.csv: /srv/audit/notebooks.csv
     report.html: /srv/audit/report.html
 changed_files:
   description: Names of the report files whose content changed (in check mode, would change).
   returned: always
   type: list
   elements: str
-  sample: [report.json, jobs.csv, servers.csv, report.html]
+  sample: [report.json, jobs.csv, servers.csv, notebooks.csv, report.html]
 """
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.front_door import run_module

@@ -7,18 +7,24 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: notebook_server_drain
-short_description: Wait until no job is active on an ArcGIS Notebook Server
+short_description: Wait until no job is active and no notebook is busy on an ArcGIS Notebook Server
 version_added: 0.1.0
 description:
-  - Polls the jobs of one Notebook Server site until no job is active, so that maintenance (an upgrade, a patch,
-    a restart) loses nobody's work.
+  - Polls the jobs and the open notebooks of one Notebook Server site until no job is active and no notebook is
+    busy, so that maintenance (an upgrade, a patch, a restart) loses nobody's work.
   - A job is active when its status is C(SUBMITTED), C(PROCESSING) or anything not known to be finished.
     A listing that is incomplete, or that could not be read, is never taken as idle.
+  - The cells a user runs in an open notebook are no job; they run in the notebook's kernel. A notebook is busy when
+    one of its kernels is in any state but C(idle) or C(dead) (an unknown state is busy) or when it was active within
+    O(quiet_for); see M(gisadmin.notebook_server.notebook_server_notebooks_info). A read of the notebooks, the
+    containers or a container's kernels that fails is a failed poll, never quiet. O(notebooks=ignore) waits for jobs only.
   - "This is an action plugin. It runs in the controller process, whatever C(delegate_to) says, and prints one
-    line per poll, for example: nb1: 3 active jobs (oldest: executeNotebook by alice, 12m) - waiting 4m10s of 30m"
-  - It uses one token for the whole drain (a fresh one only when the server rejects it) and makes one jobs request
-    per poll.
-  - Polls start O(poll_interval) apart, so idle is noticed within one interval of the last job ending.
+    line per poll, for example: nb1: 2 active jobs (oldest: executeNotebook by alice, 12m), 1 busy notebook
+    (e_doe: kernel busy, last activity 40s ago) - waiting 4m10s of 30m"
+  - It uses one token for the whole drain (a fresh one only when the server rejects it). Each poll makes one jobs
+    request and, unless O(notebooks=ignore), reads the notebook pages, the containers and each container's sessions.
+  - Polls start O(poll_interval) apart, so idle is noticed within one interval of the last job ending, or of the last
+    busy notebook's O(quiet_for) passing.
   - Transient faults while waiting (connection errors, timeouts, 5xx answers, a restarting server) are printed and
     counted; only O(wait_timeout) or O(max_consecutive_failures) end the wait. Errors that will not pass
     (wrong credentials, no permission) end it at once.
@@ -96,17 +102,44 @@ options:
     elements: str
     default: []
   owners:
-    description: Only wait for jobs of these users (case-insensitive). Empty means every user.
+    description: Only wait for jobs and notebooks of these users (case-insensitive). Empty means every user.
     type: list
     elements: str
     default: []
+  notebooks:
+    description:
+      - V(wait) - busy notebooks keep the server busy like active jobs, and are named in the output.
+      - V(ignore) - wait for jobs only; the notebooks are not read. Running cells are lost at the maintenance.
+    type: str
+    choices: [wait, ignore]
+    default: wait
+  quiet_for:
+    description:
+      - A notebook with activity within this time is busy even when its kernel is idle (someone is between two cells),
+        as a number of seconds or a duration such as V(5m). V(0) judges by the kernels' states alone.
+    type: str
+    default: 5m
+  close_notebooks:
+    description:
+      - Once the server is idle (no active job and no busy notebook), close every open notebook in scope
+        (O(owners)) before returning, and record which and whose in RV(closed_notebooks), so that their owners can
+        be told.
+      - Each is closed with C(closeNotebook), or the older C(close) where the server does not know it; a close whose
+        answer is lost is checked by reading the notebook. A notebook that cannot be closed is a warning and in
+        RV(notebook_close_failures).
+      - Whether a site in C(READ_ONLY) (O(read_only)) lets notebooks be closed is not documented; if it refuses, each
+        refusal is such a warning, and the notebooks stay open until the maintenance ends them.
+      - Needs O(notebooks=wait).
+    type: bool
+    default: false
 notes:
   - In check mode the action looks once and reports whether the server is idle now and what it would do
-    (RV(would_set_read_only), RV(would_wait), RV(would_cancel_job_ids)), without waiting, cancelling or changing
-    the site mode.
+    (RV(would_set_read_only), RV(would_wait), RV(would_cancel_job_ids), RV(would_close_notebooks)), without waiting,
+    cancelling, closing or changing the site mode.
 seealso:
   - module: gisadmin.notebook_server.notebook_server_mode
   - module: gisadmin.notebook_server.notebook_server_jobs_info
+  - module: gisadmin.notebook_server.notebook_server_notebooks_info
 """
 
 EXAMPLES = r"""
@@ -120,6 +153,21 @@ EXAMPLES = r"""
     wait_timeout: 30m
   register: drain
   no_log: true
+
+- name: Wait for jobs and notebooks, then close every open notebook and say whose
+  gisadmin.notebook_server.notebook_server_drain:
+    url: https://nb1.example.com:11443/arcgis
+    username: "{{ notebook_server_username }}"
+    password: "{{ notebook_server_password }}"
+    read_only: true
+    quiet_for: 15m
+    close_notebooks: true
+  register: drain
+  no_log: true
+
+- name: Tell their owners
+  ansible.builtin.debug:
+    msg: "{{ drain.closed_notebooks | map(attribute='username') | unique | list }}"
 
 - name: Cancel jobs running for more than 4 hours, then wait for the rest
   gisadmin.notebook_server.notebook_server_drain:
@@ -155,7 +203,7 @@ waited_seconds:
   type: float
   sample: 1800.0
 polls:
-  description: How many times the jobs were read (one request each).
+  description: How many times the server was looked at (each time the jobs and, unless O(notebooks=ignore), the notebooks).
   returned: always
   type: int
   sample: 181
@@ -229,6 +277,44 @@ cancel_failures:
   returned: always
   type: dict
   sample: {}
+busy_notebooks:
+  description:
+    - The notebooks that kept the server from being idle at the last poll read, a working kernel first.
+    - The same keys as a notebook of M(gisadmin.notebook_server.notebook_server_notebooks_info) - the server's C(id),
+      C(itemId), C(username), C(containerId), C(dateLastActivity), then the computed C(last_activity_iso),
+      C(idle_seconds), C(kernels), C(busy), C(busy_reason).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: b5e1c0de5eed4d0e9a5b1c2d3e4f5a6b
+      itemId: f100d0a1b2c34d5e8f9a0b1c2d3e4f5a
+      username: e_doe
+      containerId: 9f3c2a1b0e8d4c7fa6b5c4d3e2f1a0b9
+      dateLastActivity: "1714548600000"
+      last_activity_iso: "2024-05-01T07:30:00Z"
+      idle_seconds: 1800.0
+      kernels:
+        - {id: 4c1e7a52-0d7b-4f0e-9a4c-3b2f1e0d9c8b, name: python3, execution_state: busy,
+           last_activity_iso: "2024-05-01T07:30:00Z", connections: 1, join: path}
+      busy: true
+      busy_reason: kernel busy
+open_notebooks:
+  description: How many notebooks were open in scope at the last poll read; null when none read them (O(notebooks=ignore)).
+  returned: always
+  type: int
+  sample: 4
+closed_notebooks:
+  description: The notebooks this drain closed (O(close_notebooks)), with the same keys as RV(busy_notebooks).
+  returned: always
+  type: list
+  elements: dict
+  sample: []
+notebook_close_failures:
+  description: Notebooks that could not be closed, notebook id to error message.
+  returned: always
+  type: dict
+  sample: {}
 site_mode:
   description: The site mode found before the wait, when O(read_only) asked to read it; null otherwise.
   returned: always
@@ -245,11 +331,14 @@ last_error:
   type: str
   sample: "HTTP 503 Service Unavailable"
 msg:
-  description: One sentence on the outcome, naming every blocking job (id, type, owner, age) when not idle.
+  description:
+    - One sentence on the outcome, naming every blocking job (id, type, owner, age) and every busy notebook (id, owner,
+      kernel state, last activity) when not idle, and the notebooks closed.
   returned: always
   type: str
   sample: "nb1: not idle after 30m (181 polls, 2 failed), timeout 30m; 1 blocking job:
-    j0bc73e29-3725-4eb1-b6c7-db2cdc56799c executeNotebook by alice, 2h1m (PROCESSING, stuck)"
+    j0bc73e29-3725-4eb1-b6c7-db2cdc56799c executeNotebook by alice, 2h1m (PROCESSING, stuck); 1 busy notebook:
+    b5e1c0de5eed4d0e9a5b1c2d3e4f5a6b by e_doe (kernel busy, last activity 30m ago)"
 would_set_read_only:
   description: Check mode only. Whether a real run would switch the site to C(READ_ONLY).
   returned: in check mode
@@ -265,6 +354,14 @@ would_cancel_job_ids:
   returned: in check mode
   type: list
   elements: str
+  sample: []
+would_close_notebooks:
+  description:
+    - Check mode only. With O(close_notebooks), the notebooks open now that a real run would close once the server
+      is idle (the same keys as RV(busy_notebooks)); empty otherwise.
+  returned: in check mode
+  type: list
+  elements: dict
   sample: []
 """
 

@@ -23,8 +23,9 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.rep
 REPORT_JSON = "report.json"
 JOBS_CSV = "jobs.csv"
 SERVERS_CSV = "servers.csv"
+NOTEBOOKS_CSV = "notebooks.csv"
 REPORT_HTML = "report.html"
-REPORT_FILE_NAMES = (REPORT_JSON, JOBS_CSV, SERVERS_CSV, REPORT_HTML)
+REPORT_FILE_NAMES = (REPORT_JSON, JOBS_CSV, SERVERS_CSV, NOTEBOOKS_CSV, REPORT_HTML)
 
 # The core's job vocabulary: the server's field names, then the computed ones.
 JOBS_COLUMNS = (
@@ -35,6 +36,11 @@ SERVERS_COLUMNS = (
     "server", "url", "reachable", "error", "needs_attention", "attention", "jobs_listed", "jobs_reported", "complete",
     "in_window", "active", "stuck", "completed", "failed", "cancelled", "oldest_active_jobId", "oldest_active_username",
     "oldest_active_age_seconds", "elapsed_seconds",
+)
+# The core's notebook vocabulary, the kernel's state that matters most, and whether the notebook is stale.
+NOTEBOOKS_COLUMNS = (
+    "server", "id", "itemId", "username", "containerId", "last_activity_iso", "idle_seconds", "kernel_state", "busy",
+    "busy_reason", "stale",
 )
 
 # A spreadsheet runs a cell that starts with one of these as a formula; usernames and messages come from servers.
@@ -119,6 +125,23 @@ def servers_csv(report: Dict[str, Any]) -> str:
     return _csv_text(SERVERS_COLUMNS, rows)
 
 
+def notebooks_csv(servers: Sequence[ServerAudit]) -> str:
+    """One row per open notebook of every server whose notebooks were read, with the server's name."""
+    rows = []
+    for server in servers:
+        if server.notebooks is None:
+            continue
+        for notebook in server.notebooks.notebooks:
+            brief = notebook.brief
+            idle = brief["idle_seconds"]
+            rows.append((
+                server.name, brief["id"], brief["itemId"], brief["username"], brief["containerId"],
+                brief["last_activity_iso"], None if idle is None else round(idle, 1), notebook.kernel_state,
+                brief["busy"], brief["busy_reason"], notebook.stale,
+            ))
+    return _csv_text(NOTEBOOKS_COLUMNS, rows)
+
+
 def report_json(report: Dict[str, Any]) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
 
@@ -129,6 +152,7 @@ def render_report_files(report: Dict[str, Any], servers: Sequence[ServerAudit], 
         REPORT_JSON: report_json(report).encode("utf-8"),
         JOBS_CSV: jobs_csv(servers, window).encode("utf-8"),
         SERVERS_CSV: servers_csv(report).encode("utf-8"),
+        NOTEBOOKS_CSV: notebooks_csv(servers).encode("utf-8"),
         REPORT_HTML: render_html(report).encode("utf-8"),
     }
 

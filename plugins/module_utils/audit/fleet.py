@@ -5,11 +5,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.notebooks import ServerNotebooks
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import ServerAudit, ServerJobs
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import NotebookServerError, cause
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import CONNECTION_OPTION_NAMES
@@ -76,9 +78,16 @@ def audit_one(target: AuditTarget, read_jobs: ReadJobs) -> ServerAudit:
     else:
         return ServerAudit(name=target.name, url=url, reachable=True, jobs=listing.jobs,
                            reported_total=listing.reported_total, incomplete_reason=listing.incomplete_reason,
-                           elapsed_seconds=time.monotonic() - started)
+                           elapsed_seconds=time.monotonic() - started, notebooks=_redacted(listing.notebooks, target))
     return ServerAudit(name=target.name, url=url, reachable=False, error=redact(message, target.secrets),
                        elapsed_seconds=time.monotonic() - started)
+
+
+def _redacted(notebooks: Optional[ServerNotebooks], target: AuditTarget) -> Optional[ServerNotebooks]:
+    """The notebooks' error, like every message of the report, without a secret."""
+    if notebooks is None or notebooks.error is None:
+        return notebooks
+    return dataclasses.replace(notebooks, error=redact(notebooks.error, target.secrets))
 
 
 def audit_fleet(targets: Sequence[AuditTarget], read_jobs: ReadJobs, max_workers: int = DEFAULT_MAX_WORKERS) -> List[ServerAudit]:

@@ -32,7 +32,7 @@ tr.unreachable td{background:#fee2e2}tr.stuck td{background:#ffedd5}tr.failed td
 tr.incomplete td{background:#f1f5f9}
 .tag{display:inline-block;border-radius:3px;padding:0 .35rem;font-size:.8rem;font-weight:600;color:#fff}
 .tag.unreachable{background:#b91c1c}.tag.stuck{background:#c2410c}.tag.failed{background:#a16207}
-.tag.incomplete{background:#475569}
+.tag.incomplete{background:#475569}.tag.busy{background:#2563eb}.tag.stale{background:#7c3aed}
 .why{color:#7f1d1d}.ok{color:#16a34a}
 svg{background:#fff;border:1px solid #d9e2ec;max-width:100%;height:auto}
 svg text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:12px;fill:#1f2933}
@@ -204,6 +204,66 @@ def _counts_table(table_id: str, heading: str, counts_by_name: Dict[str, Dict[st
             '<tbody>%s</tbody></table>' % (table_id, _text(heading), rows))
 
 
+def _notebook_row(server: str, notebook: Dict[str, Any], stale: bool) -> str:
+    kernels = notebook["kernels"]
+    states = ", ".join(kernel["execution_state"] for kernel in kernels) if kernels else "-"
+    tags = "".join('<span class="tag %s">%s</span> ' % (kind, kind)
+                   for kind, on in (("busy", notebook["busy"]), ("stale", stale)) if on)
+    return ('<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class="num">%s</td><td>%s%s</td></tr>' % (
+        _text(server), _text(notebook["username"]), _text(notebook["id"]), _text(states),
+        _text(notebook["last_activity_iso"] or "unknown"), _text(format_duration(notebook["idle_seconds"])), tags,
+        _text(notebook["busy_reason"] or "")))
+
+
+def _notebooks_section(report: Dict[str, Any]) -> str:
+    """Per server: open, busy and stale notebooks, containers; a server whose notebooks were not read is flagged."""
+    totals = report["fleet"]["notebooks"]
+    stale_after = report.get("stale_after_seconds")
+    cards = '<div class="cards" id="notebook-summary">%s</div>' % "".join([
+        _card(totals["open"], "open notebooks"),
+        _card(totals["busy"], "busy notebooks", "warn" if totals["busy"] else ""),
+        _card(totals["stale"], "stale notebooks"),
+        _card(totals["containers"], "containers"),
+        _card(len(totals["servers_not_read"]), "servers not read", "bad" if totals["servers_not_read"] else ""),
+    ])
+    rows: List[str] = []
+    listed: List[str] = []
+    for entry in report["servers"]:
+        notebooks = entry["notebooks"]
+        if not notebooks["read"]:
+            rows.append('<tr class="incomplete" data-notebooks-server="%s"><td>%s</td><td colspan="5">-</td><td>'
+                        '<span class="tag incomplete">not read</span> %s</td></tr>' % (
+                            _text(entry["name"]), _text(entry["name"]), _text(notebooks["error"])))
+            continue
+        status = ('<span class="tag incomplete">incomplete</span> %s' % _text("; ".join(notebooks["incomplete_reasons"]))
+                  if not notebooks["complete"] else ('<span class="ok">quiet</span>' if notebooks["quiet"] else "busy"))
+        rows.append('<tr class="%s" data-notebooks-server="%s"><td>%s</td>%s<td>%s</td></tr>' % (
+            "" if notebooks["complete"] else "incomplete", _text(entry["name"]), _text(entry["name"]),
+            "".join('<td class="num">%s</td>' % _text(notebooks[key])
+                    for key in ("open", "busy", "busy_kernels", "stale", "containers")), status))
+        stale_ids = {notebook["id"] for notebook in notebooks["stale_notebooks"]}
+        seen = set()
+        for notebook in notebooks["busy_notebooks"] + notebooks["stale_notebooks"]:
+            if notebook["id"] not in seen:
+                seen.add(notebook["id"])
+                listed.append(_notebook_row(entry["name"], notebook, notebook["id"] in stale_ids))
+    table = ('<table id="notebooks"><thead><tr><th>Server</th><th class="num">Open</th><th class="num">Busy</th>'
+             '<th class="num">Busy kernels</th><th class="num">Stale</th><th class="num">Containers</th><th>Status</th>'
+             '</tr></thead><tbody>%s</tbody></table>' % "".join(rows))
+    if listed:
+        details = ('<table id="notebook-list"><thead><tr><th>Server</th><th>Owner</th><th>Notebook</th><th>Kernel</th>'
+                   '<th>Last activity</th><th class="num">Idle</th><th>Why</th></tr></thead><tbody>%s</tbody></table>'
+                   % "".join(listed))
+    else:
+        details = '<p id="notebook-list">No busy or stale notebook.</p>'
+    return "".join([
+        '<p class="meta">The work users do in open notebooks is no job. A notebook is busy when a kernel of it is '
+        'not idle (or could not be read) or it was active within the last %s; stale when idle for more than %s. '
+        'notebooks.csv lists every open notebook.</p>' % (
+            _text(format_duration(report.get("notebook_quiet_for_seconds"))), _text(format_duration(stale_after))),
+        cards, table, details])
+
+
 def render_html(report: Dict[str, Any]) -> str:
     """The whole page. Every value from the report is HTML-escaped."""
     fleet = report["fleet"]
@@ -216,6 +276,7 @@ def render_html(report: Dict[str, Any]) -> str:
         _fleet_cards(fleet),
         "<h2>Needs attention</h2>", _attention_section(report["attention"]),
         "<h2>Servers</h2>", _servers_table(report["servers"]),
+        "<h2>Open notebooks</h2>", _notebooks_section(report),
         "<h2>Jobs per server</h2>", _legend(), bar_chart_svg(report["servers"]),
         "<h2>Job starts over the window</h2>",
         '<p class="meta">Each bar is %s.</p>' % _text(format_duration(report["timeline"]["bucket_seconds"])),
@@ -223,8 +284,8 @@ def render_html(report: Dict[str, Any]) -> str:
         "<h2>Top owners by active jobs</h2>", _owners_table(report["top_owners"]),
         "<h2>Job types in the window</h2>", _counts_table("job-types", "Type", fleet["by_type"]),
         "<h2>Owners in the window</h2>", _counts_table("owners", "Owner", fleet["by_owner"]),
-        "<footer>gisadmin.notebook_server audit, report schema %s. The same data is in report.json, jobs.csv and "
-        "servers.csv next to this file.</footer>" % _text(report["schema_version"]),
+        "<footer>gisadmin.notebook_server audit, report schema %s. The same data is in report.json, jobs.csv, "
+        "servers.csv and notebooks.csv next to this file.</footer>" % _text(report["schema_version"]),
     ]
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             '<meta http-equiv="Content-Security-Policy" content="%s">'

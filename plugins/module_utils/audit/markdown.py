@@ -21,6 +21,18 @@ def _cell(value: Any) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
+def _notebooks_sentence(totals: Dict[str, Any]) -> str:
+    """``Notebooks: 6 open (1 busy, 1 stale) in 5 containers.``, and where they could not be read."""
+    text = "Notebooks: %d open (%d busy, %d stale) in %s." % (
+        totals["open"], totals["busy"], totals["stale"], plural(totals["containers"], "container"))
+    if totals["servers_not_read"]:
+        text += " Not read on %s, so not known to be quiet there." % ", ".join(
+            _cell(name) for name in totals["servers_not_read"])
+    if totals["servers_incomplete"]:
+        text += " Not completely read on %s." % ", ".join(_cell(name) for name in totals["servers_incomplete"])
+    return text
+
+
 def markdown_summary(report: Dict[str, Any], report_files: Dict[str, str]) -> str:
     """A dozen lines: the fleet in one sentence, who needs attention, who runs the most."""
     fleet = report["fleet"]
@@ -47,6 +59,7 @@ def markdown_summary(report: Dict[str, Any], report_files: Dict[str, str]) -> st
         lines.append("")
     else:
         lines += ["Every server is reachable, with no stuck and no failed job in the window.", ""]
+    lines += [_notebooks_sentence(fleet["notebooks"]), ""]
     owners = report["top_owners"][:MAX_OWNER_ROWS]
     if owners:
         lines.append("Top owners by active jobs: %s." % ", ".join(

@@ -9,6 +9,12 @@ import time
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.notebooks import (
+    ServerNotebooks,
+    fleet_notebooks,
+    notebook_attention,
+    notebooks_entry,
+)
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.model import job_brief
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.text import plural
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.times import iso_from_epoch_ms
@@ -71,6 +77,7 @@ class ServerJobs:
     reported_total: Optional[int] = None
     # Why the list is not known to be whole (no usable total, more jobs than read, items that are not records).
     incomplete_reason: Optional[str] = None
+    notebooks: Optional[ServerNotebooks] = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,8 @@ class ServerAudit:
     reported_total: Optional[int] = None
     incomplete_reason: Optional[str] = None
     elapsed_seconds: float = 0.0
+    # The open notebooks and kernels; None when they were not asked for (a reachable server is then flagged).
+    notebooks: Optional[ServerNotebooks] = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +179,7 @@ def _attention_reasons(server: ServerAudit, stuck: int, failed: int) -> List[Tup
         reasons.append((ATTENTION_FAILED, "%s in the window" % plural(failed, "failed job")))
     if server.incomplete_reason:
         reasons.append((ATTENTION_INCOMPLETE, "listing incomplete: %s" % server.incomplete_reason))
+    reasons.extend((ATTENTION_INCOMPLETE, text) for text in notebook_attention(server.reachable, server.notebooks))
     return reasons
 
 
@@ -222,6 +232,7 @@ def server_entry(server: ServerAudit, window: AuditWindow) -> Dict[str, Any]:
         "attention": [text for _kind, text in reasons],
         "stuck_jobs": [job_summary(job) for job in stuck_jobs],
         "failed_jobs": [job_summary(job) for job in failed_jobs[:MAX_FAILED_JOBS_LISTED]],
+        "notebooks": notebooks_entry(server.reachable, server.error, server.notebooks),
     }
 
 
@@ -254,6 +265,7 @@ def fleet_totals(entries: Sequence[Dict[str, Any]], servers: Sequence[ServerAudi
     totals["by_type"] = _merge_tables(entries, "by_type")
     totals["by_owner"] = _merge_tables(entries, "by_owner")
     totals["oldest_active"] = None if oldest is None else job_summary(oldest[1], server=oldest[0])
+    totals["notebooks"] = fleet_notebooks(entries)
     return totals
 
 
@@ -323,6 +335,8 @@ def build_report(
     window: AuditWindow,
     stuck_after_seconds: Optional[float],
     generated_ms: Optional[int] = None,
+    stale_after_seconds: Optional[float] = None,
+    quiet_for_seconds: Optional[float] = None,
 ) -> Dict[str, Any]:
     """The whole report.json document (schema ``SCHEMA_VERSION``, described in docs/docsite/rst/guide_audits.rst)."""
     entries = [server_entry(server, window) for server in servers]
@@ -336,6 +350,8 @@ def build_report(
             "seconds": round((window.end_ms - window.start_ms) / 1000.0, 3),
         },
         "stuck_after_seconds": stuck_after_seconds,
+        "stale_after_seconds": stale_after_seconds,
+        "notebook_quiet_for_seconds": quiet_for_seconds,
         "fleet": fleet_totals(entries, servers, window),
         "attention": attention_list(servers, entries),
         "top_owners": top_owners(servers),

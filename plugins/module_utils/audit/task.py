@@ -19,7 +19,10 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.fle
     build_targets,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.markdown import markdown_summary
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.reader import read_server_jobs
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.reader import (
+    NotebookAuditSettings,
+    read_server_jobs,
+)
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import AuditWindow, build_report
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.scheduled_tasks import (
     portal_targets,
@@ -32,6 +35,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.op
     CONNECTION_OPTION_NAMES,
     OptionAdapter,
 )
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.notebooks.model import DEFAULT_QUIET_FOR
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.times import parse_duration, parse_time
 
 
@@ -47,6 +51,7 @@ def _argument_spec() -> Dict[str, Dict[str, Any]]:
         "servers": {"type": "list", "elements": "dict", "required": True, "options": per_server},
         "since": {"type": "str", "default": "-24h"},
         "stuck_after": {"type": "str", "default": "2h"},
+        "stale_after": {"type": "str", "default": "24h"},
         "report_dir": {"type": "path"},
         "max_workers": {"type": "int", "default": DEFAULT_MAX_WORKERS},
         "scheduled_tasks": {"type": "bool", "default": True},
@@ -67,6 +72,7 @@ class AuditSettings:
     stuck_after_seconds: float
     max_workers: int
     report_dir: Optional[str]
+    notebooks: NotebookAuditSettings = NotebookAuditSettings(parse_duration(DEFAULT_QUIET_FOR), 86400.0)
 
 
 def settings_from_options(options: OptionAdapter, now_ms: Optional[int] = None) -> AuditSettings:
@@ -79,11 +85,15 @@ def settings_from_options(options: OptionAdapter, now_ms: Optional[int] = None) 
     stuck_after = parse_duration(options.get("stuck_after") or "2h", option="stuck_after")
     if stuck_after <= 0:
         raise OptionError("stuck_after must be a positive duration such as 2h")
+    stale_after = parse_duration(options.get("stale_after") or "24h", option="stale_after")
+    if stale_after <= 0:
+        raise OptionError("stale_after must be a positive duration such as 24h")
     max_workers = int(options.get("max_workers", DEFAULT_MAX_WORKERS))
     if max_workers < 1:
         raise OptionError("max_workers must be at least 1")
     return AuditSettings(since=since, window_start_ms=start_ms, now_ms=now, stuck_after_seconds=stuck_after,
-                         max_workers=max_workers, report_dir=options.get("report_dir") or None)
+                         max_workers=max_workers, report_dir=options.get("report_dir") or None,
+                         notebooks=NotebookAuditSettings(parse_duration(DEFAULT_QUIET_FOR), stale_after))
 
 
 def run(options: OptionAdapter, check_mode: bool, warn: Callable[[str], None]) -> Dict[str, Any]:
@@ -97,13 +107,16 @@ def run(options: OptionAdapter, check_mode: bool, warn: Callable[[str], None]) -
     retries: List[str] = []  # collected from the worker threads, given to warn from this one
     servers = audit_fleet(
         targets,
-        lambda connection: read_server_jobs(connection, settings.stuck_after_seconds, on_retry=retries.append),
+        lambda connection: read_server_jobs(connection, settings.stuck_after_seconds, on_retry=retries.append,
+                                            notebooks=settings.notebooks),
         max_workers=settings.max_workers,
     )
     for message in retries:
         warn(message)
     window = AuditWindow(since=settings.since, start_ms=settings.window_start_ms, end_ms=settings.now_ms)
-    report = build_report(servers, window, settings.stuck_after_seconds)
+    report = build_report(servers, window, settings.stuck_after_seconds,
+                          stale_after_seconds=settings.notebooks.stale_after_seconds,
+                          quiet_for_seconds=settings.notebooks.quiet_for_seconds)
     if options.get("scheduled_tasks", True):
         # Each Portal once, after the servers: their jobs say which active work a scheduled task started.
         portals = [read_portal_tasks(target, on_retry=warn) for target in portal_targets(targets)]

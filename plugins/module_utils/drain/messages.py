@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain.waiter import (
     STOPPED_ERROR,
@@ -14,7 +14,15 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain.wai
     DrainResult,
     PollRecord,
 )
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain.policy import IdleVerdict
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.model import JobFacts
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.notebooks.model import (
+    ContainerFacts,
+    KernelFacts,
+    NotebookFacts,
+    describe_notebook,
+    describe_state,
+)
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.text import plural, shorten
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.times import format_duration
 
@@ -30,6 +38,34 @@ def describe_job_with_id(job: JobFacts, stuck: bool = False) -> str:
     if stuck:
         notes += ", stuck"
     return "%s %s (%s)" % (job.job_id, describe_job(job), notes)
+
+
+def describe_notebook_with_id(notebook: NotebookFacts) -> str:
+    """``b5e1c0de... by alice (kernel busy, last activity 40s ago)``: id, owner, kernel state, last activity."""
+    return "%s by %s (%s)" % (notebook.notebook_id or "(no id)", notebook.owner or "unknown user",
+                              describe_state(notebook))
+
+
+def describe_unattributed(container: ContainerFacts, kernel: KernelFacts) -> str:
+    """``kernel 4c1e... in container c9 of scheduler (busy)``: a busy kernel no listed notebook is known to own."""
+    return "kernel %s in container %s of %s (%s)" % (
+        kernel.kernel_id or "(no id)", container.container_id, container.owner or "unknown user", kernel.state)
+
+
+def _notebook_parts(verdict: IdleVerdict) -> List[str]:
+    """``1 busy notebook (alice: kernel busy, last activity 40s ago)`` and the like, for a poll line."""
+    parts = []
+    busy = verdict.busy_notebooks
+    if busy:
+        more = "; %d more" % (len(busy) - 1) if len(busy) > 1 else ""
+        parts.append("%s (%s%s)" % (plural(len(busy), "busy notebook"), describe_notebook(busy[0]), more))
+    if verdict.busy_unattributed:
+        owners = sorted({container.owner or "unknown user" for container, _kernel in verdict.busy_unattributed})
+        parts.append("%s without an open notebook (%s)" % (
+            plural(len(verdict.busy_unattributed), "busy kernel"), ", ".join(owners)))
+    if not verdict.notebooks_complete and verdict.notebooks_reasons:
+        parts.append("notebooks not all read: %s" % shorten(verdict.notebooks_reasons[0], 100))
+    return parts
 
 
 def short_error(message: Optional[str]) -> str:
@@ -62,6 +98,8 @@ def format_poll_line(label: str, record: PollRecord) -> str:
         line = "%s: idle" % label
         if ignored:
             line += " apart from %s ignored (oldest: %s)" % (plural(len(ignored), "stuck job"), describe_job(ignored[0]))
+        if verdict.open_notebooks:
+            line += " (%s, all quiet)" % plural(len(verdict.open_notebooks), "open notebook")
         line += " - after %s, %s" % (format_duration(record.elapsed), plural(record.number, "poll"))
     else:
         parts = [plural(len(verdict.blocking), "active job")]
@@ -70,12 +108,14 @@ def format_poll_line(label: str, record: PollRecord) -> str:
             parts.append("%d stuck" % blocking_stuck)
         if ignored:
             parts.append("%d stuck ignored" % len(ignored))
+        jobs = ", ".join(parts)
+        if verdict.blocking:
+            jobs += " (oldest: %s)" % describe_job(verdict.blocking[0])
+        parts = [jobs]
         if not verdict.complete and record.listing is not None:
             total = record.listing.total
             parts.append("listing incomplete: %d of %s jobs" % (len(record.listing.records), "?" if total is None else total))
-        line = "%s: %s" % (label, ", ".join(parts))
-        if verdict.blocking:
-            line += " (oldest: %s)" % describe_job(verdict.blocking[0])
+        line = "%s: %s" % (label, ", ".join(parts + _notebook_parts(verdict)))
         line += " - " + _progress(record)
     for job in record.cancelled:
         line += "; cancelled stuck job %s (%s)" % (job.job_id, describe_job(job))
@@ -90,8 +130,22 @@ def _job_list(jobs: Iterable[JobFacts], stuck_ids: Iterable[str]) -> str:
 
 
 def _blocking_tail(result: DrainResult, stuck_ids: List[str]) -> str:
+    """Every job and notebook that kept the server busy at the last poll read, or why idle could not be confirmed."""
+    parts = []
     if result.blocking:
-        return "; %s: %s" % (plural(len(result.blocking), "blocking job"), _job_list(result.blocking, stuck_ids))
+        parts.append("%s: %s" % (plural(len(result.blocking), "blocking job"), _job_list(result.blocking, stuck_ids)))
+    if result.busy_notebooks:
+        parts.append("%s: %s" % (plural(len(result.busy_notebooks), "busy notebook"),
+                                 "; ".join(describe_notebook_with_id(notebook) for notebook in result.busy_notebooks)))
+    if result.busy_unattributed:
+        parts.append("%s without an open notebook: %s" % (
+            plural(len(result.busy_unattributed), "busy kernel"),
+            "; ".join(describe_unattributed(container, kernel) for container, kernel in result.busy_unattributed)))
+    if result.notebooks_reasons and result.polls > result.failures:
+        parts.append("the notebooks could not all be read (%s), so they are not known to be quiet"
+                     % "; ".join(result.notebooks_reasons))
+    if parts:
+        return "; " + "; ".join(parts)
     if result.polls > result.failures:
         return "; the last listing was incomplete, so idle could not be confirmed"
     return "; no listing could be read"
@@ -131,7 +185,25 @@ def format_check_outcome(label: str, result: DrainResult, would: List[str]) -> s
     if result.idle:
         line = "%s: idle now%s" % (label, _ignored_tail(result, stuck_ids))
     elif result.failures:
-        line = "%s: could not read the jobs: %s" % (label, short_error(result.last_error))
+        line = "%s: could not read the jobs%s: %s" % (label, " and notebooks" if result.notebooks_waited else "",
+                                                      short_error(result.last_error))
     else:
         line = "%s: not idle now%s" % (label, _blocking_tail(result, stuck_ids))
     return "%s (check mode: %s)" % (line, ", ".join(would) if would else "nothing to do")
+
+
+def format_closed_briefs(closed: Iterable[Dict[str, Any]], failures: Dict[str, str]) -> str:
+    """``closed 3 notebooks: n1 (alice), n2 (alice), n3 (bob)``, then any that could not be closed."""
+    closed = list(closed)
+    text = ""
+    if closed:
+        text = "closed %s: %s" % (plural(len(closed), "notebook"), ", ".join(
+            "%s (%s)" % (notebook["id"], notebook["username"] or "unknown user") for notebook in closed))
+    for notebook_id, error in sorted(failures.items()):
+        text += "%scould not close %s: %s" % ("; " if text else "", notebook_id, short_error(error))
+    return text
+
+
+def format_closed(closed: Iterable[NotebookFacts], failures: Dict[str, str]) -> str:
+    """The same sentence from the notebooks' facts."""
+    return format_closed_briefs(({"id": n.notebook_id, "username": n.owner} for n in closed), failures)

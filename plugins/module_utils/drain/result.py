@@ -5,11 +5,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain.messages import (
     format_check_outcome,
+    format_closed,
     format_outcome,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain.waiter import (
@@ -19,6 +20,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain.wai
     DrainResult,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.model import JobFacts, job_brief
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.notebooks.model import NotebookFacts, notebook_brief
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.times import format_duration
 
 
@@ -33,6 +35,11 @@ class DrainOutcome:
     would_set_read_only: bool = False
     would_cancel: Tuple[JobFacts, ...] = ()
     wait_timeout: float = 0.0
+    # The notebooks this drain closed once the server was idle, those it could not close (id to error), and in
+    # check mode those it would close.
+    closed_notebooks: Tuple[NotebookFacts, ...] = ()
+    close_failures: Dict[str, str] = field(default_factory=dict)
+    would_close: Optional[Tuple[NotebookFacts, ...]] = None
 
 
 def outcome_to_result(label: str, outcome: DrainOutcome) -> Dict[str, Any]:
@@ -46,11 +53,18 @@ def outcome_to_result(label: str, outcome: DrainOutcome) -> Dict[str, Any]:
             would.append("would wait up to %s" % format_duration(outcome.wait_timeout))
         if outcome.would_cancel:
             would.append("would cancel %s" % ", ".join(job.job_id for job in outcome.would_cancel))
+        if outcome.would_close:
+            would.append("would close %s once idle: %s" % (
+                "the open notebook" if len(outcome.would_close) == 1 else "%d open notebooks" % len(outcome.would_close),
+                ", ".join("%s (%s)" % (notebook.notebook_id, notebook.owner) for notebook in outcome.would_close)))
         msg = format_check_outcome(label, result, would)
     else:
         msg = format_outcome(label, result)
+        closed = format_closed(outcome.closed_notebooks, outcome.close_failures)
+        if closed:
+            msg += "; " + closed
     returned: Dict[str, Any] = {
-        "changed": outcome.read_only_set or bool(result.cancelled),
+        "changed": outcome.read_only_set or bool(result.cancelled) or bool(outcome.closed_notebooks),
         "idle": result.idle,
         "stopped_by": result.stopped_by,
         "timed_out": result.timed_out,
@@ -62,6 +76,10 @@ def outcome_to_result(label: str, outcome: DrainOutcome) -> Dict[str, Any]:
         "ignored_stuck_job_ids": [job.job_id for job in result.ignored_stuck],
         "cancelled_job_ids": [job.job_id for job in result.cancelled],
         "cancel_failures": dict(result.cancel_failures),
+        "busy_notebooks": [notebook_brief(notebook) for notebook in result.busy_notebooks],
+        "open_notebooks": None if result.open_notebooks is None else len(result.open_notebooks),
+        "closed_notebooks": [notebook_brief(notebook) for notebook in outcome.closed_notebooks],
+        "notebook_close_failures": dict(outcome.close_failures),
         "site_mode": outcome.site_mode,
         "read_only_set": outcome.read_only_set,
         "last_error": result.last_error,
@@ -72,6 +90,7 @@ def outcome_to_result(label: str, outcome: DrainOutcome) -> Dict[str, Any]:
             "would_set_read_only": outcome.would_set_read_only,
             "would_wait": not result.idle,
             "would_cancel_job_ids": [job.job_id for job in outcome.would_cancel],
+            "would_close_notebooks": [notebook_brief(notebook) for notebook in outcome.would_close or ()],
         })
     return returned
 
@@ -83,6 +102,9 @@ def drain_warnings(returned: Dict[str, Any], on_timeout: str) -> List[str]:
         warnings.append("finished around stuck jobs still running: %s" % ", ".join(returned["ignored_stuck_job_ids"]))
     if returned["cancel_failures"]:
         warnings.append("could not cancel: %s" % ", ".join(sorted(returned["cancel_failures"])))
+    if returned["notebook_close_failures"]:
+        warnings.append("could not close notebooks: %s" % "; ".join(
+            "%s (%s)" % (notebook_id, error) for notebook_id, error in sorted(returned["notebook_close_failures"].items())))
     if on_timeout == "continue" and returned["stopped_by"] in (STOPPED_TIMEOUT, STOPPED_FAILURES):
         warnings.append("going on although the server is not idle: %s" % returned["msg"])
     return warnings

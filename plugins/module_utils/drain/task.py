@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to gisadmin.notebook_server
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The drain task of one server: options in, READ_ONLY first if asked, the wait, the result out.
+"""The drain task of one server: options in, READ_ONLY first if asked, the wait, notebooks closed if asked, the result out.
 
 The action plugin and the module both call ``run``; one client (one token) serves the whole drain.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import (
     NotebookServerError,
@@ -23,7 +23,15 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.op
     OptionAdapter,
     open_client_from,
 )
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain.policy import STUCK_POLICIES, DrainPolicy
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain.policy import (
+    DEFAULT_QUIET_FOR,
+    NOTEBOOK_POLICIES,
+    NOTEBOOKS_IGNORE,
+    NOTEBOOKS_WAIT,
+    STUCK_POLICIES,
+    DrainPolicy,
+    WorkListing,
+)
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain.result import (
     DrainOutcome,
     drain_failed,
@@ -40,7 +48,10 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain.wai
     wait_until_idle,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.listing import list_jobs
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.notebooks.listing import read_interactive
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.notebooks.model import NotebookFacts
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.site.cancel import cancel_job
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.site.close_notebook import close_notebook
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.site.mode import (
     EDITABLE,
     READ_ONLY,
@@ -63,6 +74,9 @@ ARGUMENT_SPEC: Dict[str, Dict[str, Any]] = dict(
     max_consecutive_failures={"type": "int", "default": 5},
     job_types={"type": "list", "elements": "str", "default": []},
     owners={"type": "list", "elements": "str", "default": []},
+    notebooks={"type": "str", "default": NOTEBOOKS_WAIT, "choices": list(NOTEBOOK_POLICIES)},
+    quiet_for={"type": "str", "default": "5m"},
+    close_notebooks={"type": "bool", "default": False},
 )
 
 
@@ -74,6 +88,7 @@ class DrainRequest:
     settings: WaitSettings
     read_only: bool = False
     on_timeout: str = "fail"
+    close_notebooks: bool = False
 
 
 def request_from_options(options: OptionAdapter) -> DrainRequest:
@@ -92,6 +107,12 @@ def request_from_options(options: OptionAdapter) -> DrainRequest:
     on_timeout = options.get("on_timeout", "fail")
     if on_timeout not in ON_TIMEOUT:
         raise OptionError("on_timeout must be one of %s, not %r" % (", ".join(ON_TIMEOUT), on_timeout))
+    notebooks = options.get("notebooks", NOTEBOOKS_WAIT)
+    quiet_for = duration("quiet_for")
+    close_notebooks = bool(options.get("close_notebooks"))
+    if close_notebooks and notebooks == NOTEBOOKS_IGNORE:
+        raise OptionError("close_notebooks needs notebooks=wait: the drain closes notebooks only once none is busy, "
+                          "and with notebooks=ignore it would close them with their running work")
     try:
         return DrainRequest(
             policy=DrainPolicy(
@@ -99,6 +120,8 @@ def request_from_options(options: OptionAdapter) -> DrainRequest:
                 owners=tuple(options.get("owners") or ()),
                 stuck_after=duration("stuck_after"),
                 stuck_policy=options.get("stuck_jobs", "block"),
+                notebooks=notebooks,
+                quiet_for=DEFAULT_QUIET_FOR if quiet_for is None else quiet_for,
             ),
             settings=WaitSettings(
                 poll_interval=poll_interval,
@@ -107,6 +130,7 @@ def request_from_options(options: OptionAdapter) -> DrainRequest:
             ),
             read_only=bool(options.get("read_only")),
             on_timeout=on_timeout,
+            close_notebooks=close_notebooks,
         )
     except ValueError as exc:
         raise OptionError(str(exc)) from None
@@ -125,6 +149,26 @@ def _read_only_after_error(client: NotebookServerClient, site_mode: Optional[str
         return read_site_mode(client) == READ_ONLY
     except NotebookServerError:
         return False
+
+
+def close_open_notebooks(client: NotebookServerClient,
+                         notebooks: Tuple[NotebookFacts, ...]) -> Tuple[Tuple[NotebookFacts, ...], Dict[str, str]]:
+    """Close each notebook (each write checked by a read): those closed now, and id to error for those that were not.
+
+    A notebook already gone (closed by its owner or the server's idle timeout) is neither.
+    """
+    closed = []
+    failures: Dict[str, str] = {}
+    for notebook in notebooks:
+        try:
+            if close_notebook(client, notebook.notebook_id).closed:
+                closed.append(notebook)
+        except NotebookServerError as exc:
+            failures[notebook.notebook_id or "(no id)"] = cause(exc)
+        # The result must still say what this drain changed (READ_ONLY, what it closed), whatever goes wrong here.
+        except Exception as exc:  # pylint: disable=broad-except
+            failures[notebook.notebook_id or "(no id)"] = "%s: %s" % (exc.__class__.__name__, cause(exc))
+    return tuple(closed), failures
 
 
 def run_drain(
@@ -150,7 +194,11 @@ def run_drain(
                                 site_mode=site_mode, read_only_set=_read_only_after_error(client, site_mode))
 
     def fetch() -> Any:
-        return list_jobs(client)
+        jobs = list_jobs(client)
+        if request.policy.notebooks == NOTEBOOKS_IGNORE:
+            return WorkListing(jobs)
+        # strict: a sessions read that fails is a failed poll, never a quiet kernel.
+        return WorkListing(jobs, read_interactive(client, owners=request.policy.owners, strict=True))
 
     try:
         if check_mode:
@@ -164,6 +212,7 @@ def run_drain(
                 result=result, site_mode=site_mode, check_mode=True, wait_timeout=request.settings.timeout,
                 would_set_read_only=request.read_only and site_mode == EDITABLE,
                 would_cancel=result.stuck if request.policy.stuck_policy == "cancel" else (),
+                would_close=(result.open_notebooks or ()) if request.close_notebooks else None,
             )
         result = wait_until_idle(fetch, request.policy, request.settings, on_poll=on_poll, clock=clock, sleep=sleep,
                                  now_ms=client.now_ms, cancel_job=lambda job_id: cancel_job(client, job_id),
@@ -172,7 +221,11 @@ def run_drain(
     except Exception as exc:  # pylint: disable=broad-except
         result = _stopped("stopped by an unexpected error (%s: %s); nothing is known about the jobs"
                           % (exc.__class__.__name__, cause(exc)))
-    return DrainOutcome(result=result, site_mode=site_mode, read_only_set=read_only_set)
+    outcome = DrainOutcome(result=result, site_mode=site_mode, read_only_set=read_only_set)
+    if result.idle and request.close_notebooks and result.open_notebooks:
+        # Idle means every one of them was quiet at the last poll.
+        outcome.closed_notebooks, outcome.close_failures = close_open_notebooks(client, result.open_notebooks)
+    return outcome
 
 
 def run(options: OptionAdapter, check_mode: bool, warn: Callable[[str], None], *,

@@ -1,13 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to gisadmin.notebook_server
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Poll a Notebook Server's jobs until it is idle, on a monotonic clock, surviving transient faults."""
+"""Poll a Notebook Server's jobs and notebooks until it is idle, on a monotonic clock, surviving transient faults."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple, Union
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import (
     BadResponseError,
@@ -18,12 +18,20 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.er
     cause,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain.policy import (
+    NOTEBOOKS_WAIT,
     DrainPolicy,
     IdleVerdict,
+    WorkListing,
     judge_listing,
+    judge_work,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.listing import JobListing
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.model import JobFacts
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.notebooks.model import (
+    ContainerFacts,
+    KernelFacts,
+    NotebookFacts,
+)
 
 # Why a wait ended.
 STOPPED_IDLE = "idle"
@@ -69,7 +77,7 @@ class PollRecord:
 
 @dataclass
 class DrainResult:
-    """The outcome of a wait. ``blocking`` comes from the last listing that was read."""
+    """The outcome of a wait. ``blocking`` and the notebooks come from the last poll that was read."""
 
     idle: bool
     stopped_by: str
@@ -84,6 +92,12 @@ class DrainResult:
     cancel_failures: Dict[str, str] = field(default_factory=dict)
     last_error: Optional[str] = None
     timeout: float = 0.0
+    busy_notebooks: Tuple[NotebookFacts, ...] = ()
+    busy_unattributed: Tuple[Tuple[ContainerFacts, KernelFacts], ...] = ()
+    # The notebooks in scope at the last poll that read them; None when none did (ignored, or every poll failed).
+    open_notebooks: Optional[Tuple[NotebookFacts, ...]] = None
+    notebooks_reasons: Tuple[str, ...] = ()
+    notebooks_waited: bool = False  # the policy waits for busy notebooks
 
     @property
     def timed_out(self) -> bool:
@@ -137,8 +151,15 @@ class _Canceller:
         return tuple(cancelled_now), tuple(errors)
 
 
+def _judge(listing: Union[JobListing, WorkListing], policy: DrainPolicy, now_ms: int) -> Tuple[IdleVerdict, JobListing]:
+    """The verdict on what a poll read: jobs and notebooks (a ``WorkListing``), or jobs alone (a ``JobListing``)."""
+    if isinstance(listing, WorkListing):
+        return judge_work(listing, policy, now_ms), listing.jobs
+    return judge_listing(listing, policy, now_ms), listing
+
+
 def wait_until_idle(
-    fetch_listing: Callable[[], JobListing],
+    fetch_listing: Callable[[], Union[JobListing, WorkListing]],
     policy: DrainPolicy,
     settings: WaitSettings,
     *,
@@ -149,9 +170,10 @@ def wait_until_idle(
     now_ms: Callable[[], int] = lambda: int(time.time() * 1000),
     fresh_session: Optional[Callable[[], object]] = None,
 ) -> DrainResult:
-    """Read the jobs every ``poll_interval`` seconds until the server is idle under ``policy``.
+    """Read the jobs (and the notebooks) every ``poll_interval`` seconds until the server is idle under ``policy``.
 
-    One call of ``fetch_listing`` per poll. Polls start ``poll_interval`` apart
+    One call of ``fetch_listing`` per poll; a ``WorkListing`` is judged with its notebooks (``judge_work``), a bare
+    ``JobListing`` on its jobs alone. Polls start ``poll_interval`` apart
     (only the rest of the interval is slept), so idle is seen within one interval
     of the last job ending. An error that will pass (``fault_will_pass``) is counted
     and the wait goes on; the wait ends when the server is idle, at ``timeout``,
@@ -201,12 +223,12 @@ def wait_until_idle(
         else:
             consecutive = 0
             read_before, refreshed = True, False
-            last_verdict = judge_listing(listing, policy, now_ms())
+            last_verdict, jobs_listing = _judge(listing, policy, now_ms())
             cancelled_now, cancel_errors = canceller.cancel_new(last_verdict.to_cancel)
             if on_poll is not None:
                 on_poll(PollRecord(
                     number=polls, elapsed=clock() - start, timeout=settings.timeout, verdict=last_verdict,
-                    listing=listing, max_consecutive_failures=settings.max_consecutive_failures,
+                    listing=jobs_listing, max_consecutive_failures=settings.max_consecutive_failures,
                     cancelled=cancelled_now, cancel_errors=cancel_errors,
                 ))
             if last_verdict.idle:
@@ -234,4 +256,9 @@ def wait_until_idle(
         cancel_failures=dict(canceller.failed),
         last_error=last_error,
         timeout=settings.timeout,
+        busy_notebooks=last_verdict.busy_notebooks if last_verdict else (),
+        busy_unattributed=last_verdict.busy_unattributed if last_verdict else (),
+        open_notebooks=last_verdict.open_notebooks if last_verdict and last_verdict.notebooks_read else None,
+        notebooks_reasons=last_verdict.notebooks_reasons if last_verdict else (),
+        notebooks_waited=policy.notebooks == NOTEBOOKS_WAIT,
     )

@@ -38,6 +38,8 @@ cat "$work/audit.log"
 echo "audit play wall time: $(( (finished - started) / 1000000 )) ms"
 
 "$python" "$here/files/audit_fixture.py" check "$work"
+grep -q "Notebooks: 3 open (1 busy, 1 stale) in 3 containers. Not read on nb-quiet, nb-faulty, nb-down" "$work/audit.log" \
+    || { echo "the summary does not say where the notebooks could not be read" >&2; exit 1; }
 
 echo "== report.html as a browser draws it"
 browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)

@@ -4,16 +4,18 @@
 """The one fake Notebook Server of the unit tests: a requests transport adapter, so the real client runs unchanged.
 
 It answers generateToken (server and Portal), the jobs list (``num``, ``total``, a ``max_num`` cap), single
-jobs, cancel, deleteAll and the site mode; on its Portal ``portals/self``, ``portals/self/servers``
-(``portal_servers``, records made by ``federated_server``) and the scheduled tasks (the org-wide and per-owner
-lists, paged; one task; disable and enable, which ``task_faults`` can make fail); records every request; plays
-scripted replies or exceptions per path before its defaults; and can lose a write's answer before or after
-acting on it. Tests get it with the
+jobs, cancel, deleteAll, the site mode, and the interactive work: open notebooks (paged by ``start``/``num``, at
+most 100 a page), one notebook, ``closeNotebook``/``close``, the containers and each container's sessions; on its
+Portal ``portals/self``, ``portals/self/servers`` (``portal_servers``, records made by ``federated_server``) and
+the scheduled tasks (the org-wide and per-owner lists, paged; one task; disable and enable, which ``task_faults``
+can make fail); records every request; plays scripted replies or exceptions per path before its defaults; and can
+lose a write's answer before or after acting on it. Tests get it with the
 ``fake_server`` fixture (tests/unit/conftest.py), which makes every client the core opens talk to it.
 """
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import time
@@ -138,6 +140,41 @@ def scheduled_task(task_id: str, owner: str = "j_doe", active: bool = True, stat
     return record
 
 
+def iso(epoch_ms: int) -> str:
+    """An instant as Jupyter writes a kernel's last_activity: ``2024-05-01T08:00:00.000000Z``."""
+    moment = datetime.datetime.fromtimestamp(epoch_ms / 1000.0, tz=datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def notebook_record(notebook_id: str, owner: str = "alice", container_id: Optional[str] = None,
+                    item_id: Optional[str] = None, last_activity_ms: int = NOW_MS - HOUR_MS) -> Dict[str, Any]:
+    """One entry of admin/notebooks as the documentation shows it (dateLastActivity: epoch ms as a string)."""
+    container_id = container_id or "c-" + owner
+    item_id = item_id or "item" + notebook_id
+    return {"itemId": item_id, "notebookUrl": "/notebooks/%s/notebooks/%s.ipynb" % (container_id, item_id),
+            "dateLastActivity": str(last_activity_ms), "id": notebook_id, "containerId": container_id,
+            "username": owner}
+
+
+def container_record(container_id: str, owner: str = "alice", **extra: Any) -> Dict[str, Any]:
+    record = {"hostName": "nbhost1.example.com", "memory": 4096, "cpus": 2.0, "dateCreated": str(NOW_MS - 2 * HOUR_MS),
+              "id": container_id, "containerId": "d0c4e7" + container_id, "username": owner, "type": "openNotebook",
+              "notebookRuntimeName": "ArcGIS Notebook Python 3 Standard"}
+    record.update(extra)
+    return record
+
+
+def session_record(path: str, state: Any = "idle", last_activity_ms: Optional[int] = NOW_MS - HOUR_MS,
+                   kernel_id: str = "k1", connections: int = 1) -> Dict[str, Any]:
+    """One entry of a container's sessions (last_activity: ISO-8601); ``state`` None sends no execution_state."""
+    kernel: Dict[str, Any] = {"name": "python3", "id": kernel_id, "connections": connections}
+    if last_activity_ms is not None:
+        kernel["last_activity"] = iso(last_activity_ms)
+    if state is not None:
+        kernel["execution_state"] = state
+    return {"path": path, "kernel": kernel, "name": "", "id": "s-" + kernel_id, "type": "notebook"}
+
+
 def make_client(server: "FakeNotebookServer", warnings: Optional[List[str]] = None, retries: int = 3,
                 **options: Any) -> Any:
     """A real NotebookServerClient, opened from options as a task opens it; the ``fake_server`` fixture
@@ -204,6 +241,12 @@ class FakeNotebookServer(BaseAdapter):
         self.portal_admin = True
         self.page_cap = 100
         self.task_faults: Dict[str, List[int]] = {}
+        # Interactive work: admin/notebooks records, system/containers records, sessions by container id.
+        self.notebooks: List[Dict[str, Any]] = []
+        self.containers: List[Dict[str, Any]] = []
+        self.sessions: Dict[str, List[Any]] = {}
+        self.close_operations = ("closeNotebook",)  # the names this release knows; others answer 404
+        self.next_start = False  # add nextStart to notebook pages
 
     def load(self, jobs: Optional[List[Dict[str, Any]]] = None, **settings: Any) -> "FakeNotebookServer":
         """Give this server (usually the fixture's) its jobs and any other constructor setting; returns it."""
@@ -249,11 +292,29 @@ class FakeNotebookServer(BaseAdapter):
         """The admin path of every admin request as sent, still quoted (generateToken excluded)."""
         return [c.raw_admin_path for c in self.calls if c.raw_admin_path not in (None, "generateToken")]
 
+    def open_notebook(self, notebook_id: str, owner: str = "alice", state: Any = "idle",
+                      last_activity_ms: int = NOW_MS - HOUR_MS, container_id: Optional[str] = None,
+                      path: Optional[str] = None, kernel_activity_ms: Optional[int] = None) -> Dict[str, Any]:
+        """An open notebook, its container (made when new) and its kernel session; returns the notebook record."""
+        record = notebook_record(notebook_id, owner, container_id, last_activity_ms=last_activity_ms)
+        container_id = record["containerId"]
+        self.notebooks.append(record)
+        if not any(container.get("id") == container_id for container in self.containers):
+            self.containers.append(container_record(container_id, owner))
+        self.sessions.setdefault(container_id, []).append(session_record(
+            path if path is not None else record["itemId"] + ".ipynb", state,
+            last_activity_ms if kernel_activity_ms is None else kernel_activity_ms, kernel_id="k-" + notebook_id))
+        return record
+
+    def notebook_ids(self) -> List[str]:
+        return [record.get("id") for record in self.notebooks]
+
     def job_ids(self) -> List[str]:
         return [record.get("jobId") for record in self.jobs]
 
     def writes(self) -> List[str]:
-        return [path for path in self.paths() if path == "mode/update" or path.endswith(("/cancel", "/deleteAll"))]
+        return [path for path in self.paths() if path == "mode/update"
+                or path.endswith(("/cancel", "/deleteAll", "/closeNotebook", "/close"))]
 
     def sharing_paths(self) -> List[str]:
         """The decoded path below the Portal's sharing/rest of every Portal request (generateToken excluded)."""
@@ -371,6 +432,10 @@ class FakeNotebookServer(BaseAdapter):
                 return self._not_found_operation("deleteAll")
             self.jobs = [j for j in self.jobs if j.get("status") not in ("COMPLETED", "FAILED")]
             return Reply(200, {"status": "success"})
+        if parts[0] == "notebooks":
+            return self._notebooks(call, parts[1:])
+        if parts[:2] == ["system", "containers"]:
+            return self._containers(parts[2:])
         if len(parts) in (3, 4) and parts[:2] == ["system", "jobs"]:
             record = self.record(parts[2])
             if record is None:
@@ -435,6 +500,41 @@ class FakeNotebookServer(BaseAdapter):
         next_start = start + len(page) if start - 1 + len(page) < len(selected) else -1
         return Reply(200, {"total": len(selected), "start": start, "num": num, "nextStart": next_start,
                            "tasks": [dict(record) for record in page]})
+
+    # -- interactive work -----------------------------------------------------------------------
+
+    def _notebooks(self, call: Call, rest: List[str]) -> Reply:
+        if not rest:
+            start = max(int(call.field("start") or 1), 1)
+            num = min(max(int(call.field("num") or 10), 0), 100)
+            page = [dict(record) for record in self.notebooks[start - 1:start - 1 + num]]
+            document: Dict[str, Any] = {"total": len(self.notebooks), "start": start, "num": num, "notebooks": page}
+            if self.next_start:
+                following = start + len(page)
+                document["nextStart"] = following if following <= len(self.notebooks) else -1
+            return Reply(200, document)
+        record = next((r for r in self.notebooks if r.get("id") == rest[0]), None)
+        if record is None:
+            return _envelope(404, "Notebook '%s' does not exist." % rest[0])
+        if len(rest) == 1:
+            return Reply(200, dict(record))
+        if len(rest) == 2 and rest[1] in self.close_operations and call.method == "POST":
+            self.notebooks.remove(record)
+            sessions = self.sessions.get(record["containerId"], [])
+            self.sessions[record["containerId"]] = [
+                s for s in sessions if not (isinstance(s, dict) and s.get("path") == record["itemId"] + ".ipynb")]
+            return Reply(200, {"status": "success"})
+        return _envelope(404, "Could not find resource or operation '%s'." % "/".join(["notebooks"] + rest))
+
+    def _containers(self, rest: List[str]) -> Reply:
+        if not rest:
+            return Reply(200, {"containers": [dict(c) if isinstance(c, dict) else c for c in self.containers]})
+        known = any(isinstance(c, dict) and c.get("id") == rest[0] for c in self.containers) or rest[0] in self.sessions
+        if not known:
+            return _envelope(404, "Container '%s' does not exist." % rest[0])
+        if rest[1:] == ["sessions"]:
+            return Reply(200, {"sessions": [dict(s) if isinstance(s, dict) else s for s in self.sessions.get(rest[0], [])]})
+        return _envelope(404, "Could not find resource or operation '%s'." % "/".join(["system", "containers"] + rest))
 
 
 class _NoServer(BaseAdapter):

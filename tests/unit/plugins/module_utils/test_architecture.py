@@ -18,9 +18,10 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.portal.cl
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
 PACKAGE = "ansible_collections.gisadmin.notebook_server"
 CORE = PACKAGE + ".plugins.module_utils."
-# Lower numbers are lower layers. drain and audit are peers: neither may import the other.
-LAYERS = {"text": 0, "client": 1, "times": 2, "jobs": 3, "portal": 3, "site": 4, "drain": 5, "audit": 5,
-          "front_door": 6}
+# Lower numbers are lower layers. drain and audit are peers: neither may import the other; so are jobs, portal and
+# notebooks.
+LAYERS = {"text": 0, "client": 1, "times": 2, "jobs": 3, "portal": 3, "notebooks": 3, "site": 4, "drain": 5,
+          "audit": 5, "front_door": 6}
 FRONT_DOORS = ("plugins.modules", "plugins.lookup", "plugins.action", "plugins.inventory", "plugins.filter")
 
 

@@ -37,6 +37,8 @@ def fleet(fake_fleet, monkeypatch):
         job("j3", "COMPLETED", job_type="openNotebook", username="=evil()", start_ms=start, end_ms=start + 1000),
     ])
     nb1.script("admin/system/jobs", Reply(503, "<html>busy</html>", {"Content-Type": "text/html"}))
+    nb1.open_notebook("n1", "carol", "busy", NOW_MS - 60000)
+    nb1.open_notebook("n2", "dave", "idle", NOW_MS - 30 * HOUR_MS)
     auth = fake_fleet.add(AUTH)
     # A badly behaved message: the module must still keep the secrets out of the report.
     auth.script("admin/system/jobs", *[Reply(200, {"error": {"code": 403, "message": "refused %s for password %s"
@@ -77,7 +79,11 @@ def test_audit_writes_the_report_and_keeps_going_past_failures(monkeypatch, tmp_
     assert "connection refused" in result["servers"][1]["error"].lower()
     assert result["fleet"]["active"] == 1 and result["fleet"]["stuck"] == 1 and result["fleet"]["failed"] == 1
     assert [a["server"] for a in result["attention"]] == ["nb-auth", "nb-down", "nb1"]
-    assert sorted(result["report_files"]) == ["jobs.csv", "report.html", "report.json", "servers.csv"]
+    notebooks = result["servers"][0]["notebooks"]
+    assert (notebooks["open"], notebooks["busy"], notebooks["stale"], notebooks["containers"]) == (2, 1, 1, 2)
+    assert result["fleet"]["notebooks"]["servers_not_read"] == ["nb-down", "nb-auth"]
+    assert result["stale_after_seconds"] == 86400.0
+    assert sorted(result["report_files"]) == ["jobs.csv", "notebooks.csv", "report.html", "report.json", "servers.csv"]
     assert sorted(result["changed_files"]) == sorted(result["report_files"])
     assert "Notebook Server %s: HTTP 503 on POST /arcgis/admin/system/jobs; retry 1 of 3 in 1.0s" % NB1 \
         in result["warnings"]
@@ -112,7 +118,7 @@ def test_check_mode_reads_but_writes_nothing(monkeypatch, tmp_path, fleet):
     result = _run(monkeypatch, _args(tmp_path, _ansible_check_mode=True))
     assert result["failed"] is False
     assert result["fleet"]["servers"] == 3
-    assert sorted(result["changed_files"]) == ["jobs.csv", "report.html", "report.json", "servers.csv"]
+    assert sorted(result["changed_files"]) == ["jobs.csv", "notebooks.csv", "report.html", "report.json", "servers.csv"]
     assert result["changed"] is True  # it would write them
     assert not (tmp_path / "audit").exists()
 
@@ -129,6 +135,8 @@ def test_without_report_dir_nothing_is_written_and_nothing_changes(monkeypatch, 
     ("since", "yesterday", "since"),
     ("since", "+2h", "since: +2h is in the future"),
     ("stuck_after", "soon", "stuck_after"),
+    ("stale_after", "later", "stale_after: 'later' is not a duration"),
+    ("stale_after", "0", "stale_after must be a positive duration"),
     ("max_workers", 0, "max_workers must be at least 1"),
 ])
 def test_bad_options_fail_before_any_request(monkeypatch, tmp_path, fleet, option, value, message):

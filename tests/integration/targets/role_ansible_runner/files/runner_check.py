@@ -301,7 +301,8 @@ def check_audit(events, work, controls):
           report.get("servers"))
     report_dir = os.path.join(work, "report")
     written = sorted(os.listdir(report_dir)) if os.path.isdir(report_dir) else []
-    check(written == ["jobs.csv", "report.html", "report.json", "servers.csv"], "the report files: %s" % written)
+    check(written == ["jobs.csv", "notebooks.csv", "report.html", "report.json", "servers.csv"],
+          "the report files: %s" % written)
     if "report.json" in written:
         with open(os.path.join(report_dir, "report.json"), encoding="utf-8") as handle:
             on_disk = json.load(handle)["fleet"]

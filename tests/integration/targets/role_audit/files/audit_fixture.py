@@ -4,8 +4,9 @@
 """Inventory for the audit target, and the checks of the report it writes against the emulators' own jobs.
 
     audit_fixture.py inventory WORK        print the inventory (and keep the secrets in WORK/secrets.json)
-    audit_fixture.py transient-fault WORK  make the next jobs request of the quiet emulator fail once (HTTP 503)
-    audit_fixture.py check WORK            compare WORK/report/* with the emulators' jobs
+    audit_fixture.py transient-fault WORK  make the next jobs request of the quiet emulator fail once (HTTP 503),
+                                           and its notebooks unreadable from now on (HTTP 503 every time)
+    audit_fixture.py check WORK            compare WORK/report/* with the emulators' jobs and notebooks
     audit_fixture.py secrets WORK LOG...   no secret in any report file or log
     audit_fixture.py screenshot WORK PNG   the bar chart's colours are drawn in a browser's screenshot of report.html
 """
@@ -29,7 +30,9 @@ from notebook_server_emulator.control import EmulatorControl, admin_token
 EMULATORS = ("busy", "quiet", "faulty")
 REFERER = "ansible-gisadmin-notebook_server"  # the client's default referer: a given token must be made for it
 SVG = "{http://www.w3.org/2000/svg}"
-REPORT_FILES = ("report.json", "jobs.csv", "servers.csv", "report.html")
+REPORT_FILES = ("report.json", "jobs.csv", "servers.csv", "notebooks.csv", "report.html")
+QUIET_FOR_SECONDS = 600
+STALE_AFTER_SECONDS = 86400
 failures = []
 
 
@@ -143,6 +146,46 @@ class _Page(HTMLParser):
             self._row["cells"][-1] += data
 
 
+def expected_notebooks(views, now_ms):
+    """The notebook figures worked out from the emulator's own view of its notebooks, with the documented rules."""
+    idle = {view["id"]: (now_ms - view["last_activity_ms"]) / 1000.0 for view in views}
+    busy = [view["id"] for view in views
+            if view["execution_state"] not in ("idle", "dead") or idle[view["id"]] < QUIET_FOR_SECONDS]
+    return {"open": len(views), "busy": len(busy), "busy_ids": sorted(busy),
+            "busy_kernels": sum(1 for view in views if view["execution_state"] not in ("idle", "dead")),
+            "stale_ids": sorted(view["id"] for view in views if idle[view["id"]] > STALE_AFTER_SECONDS),
+            "containers": len({view["containerId"] for view in views}), "ids": {view["id"] for view in views}}
+
+
+def _check_notebooks(report, states, now_ms):
+    """nb-busy's notebooks as the emulator holds them; nb-quiet's could not be read and is flagged, never quiet."""
+    servers = {entry["name"]: entry for entry in report["servers"]}
+    views = EmulatorControl.from_start_line(states["busy"]).notebooks()
+    expected = expected_notebooks(views, now_ms)
+    check((expected["open"], expected["busy"], len(expected["stale_ids"])) == (3, 1, 1),
+          "the busy scenario has 3 open notebooks, 1 busy, 1 stale: %s" % expected)
+    entry = servers["nb-busy"]["notebooks"]
+    check(entry["read"] is True and entry["complete"] is True, "nb-busy notebooks read completely: %s" % entry)
+    for key in ("open", "busy", "busy_kernels", "containers"):
+        check(entry[key] == expected[key], "nb-busy notebooks %s: report %s, emulator %s" % (key, entry[key], expected[key]))
+    check(entry["stale"] == len(expected["stale_ids"]), "nb-busy stale notebooks: %s" % entry["stale"])
+    check(sorted(n["id"] for n in entry["busy_notebooks"]) == expected["busy_ids"], "nb-busy busy notebooks")
+    check(sorted(n["id"] for n in entry["stale_notebooks"]) == expected["stale_ids"], "nb-busy stale notebooks")
+    check(entry["quiet"] is False, "nb-busy has a busy notebook, it is not quiet")
+    quiet = servers["nb-quiet"]["notebooks"]
+    check(quiet["read"] is False and quiet["quiet"] is False and quiet["open"] is None and "503" in (quiet["error"] or ""),
+          "nb-quiet's notebooks could not be read and must say so: %s" % quiet)
+    check(any(item.startswith("notebooks not read: ") for item in servers["nb-quiet"]["attention"]),
+          "nb-quiet is flagged for its unread notebooks: %s" % servers["nb-quiet"]["attention"])
+    totals = report["fleet"]["notebooks"]
+    check((totals["open"], totals["busy"], totals["stale"]) == (3, 1, 1) and totals["quiet"] is False,
+          "fleet notebooks: %s" % totals)
+    check(totals["servers_not_read"] == ["nb-quiet", "nb-faulty", "nb-down"], "servers not read: %s" % totals)
+    check(report["stale_after_seconds"] == STALE_AFTER_SECONDS and report["notebook_quiet_for_seconds"] == QUIET_FOR_SECONDS,
+          "the notebook settings in report.json")
+    return expected
+
+
 def _check_json(report, states):
     servers = {entry["name"]: entry for entry in report["servers"]}
     check(list(servers) == ["nb-busy", "nb-quiet", "nb-faulty", "nb-down"], "servers in inventory order: %s" % list(servers))
@@ -176,11 +219,20 @@ def _check_json(report, states):
         check(fleet[key] == total, "fleet %s: %s vs %s" % (key, fleet[key], total))
     check((fleet["servers"], fleet["reachable"], fleet["unreachable"]) == (4, 2, 2), "fleet server counts: %s" % fleet)
     check([(a["server"], a["severity"]) for a in report["attention"]]
-          == [("nb-down", "unreachable"), ("nb-faulty", "unreachable"), ("nb-busy", "stuck")],
+          == [("nb-down", "unreachable"), ("nb-faulty", "unreachable"), ("nb-busy", "stuck"), ("nb-quiet", "incomplete")],
           "attention order: %s" % report["attention"])
     check(report["top_owners"][0]["owner"] == "alice" and report["top_owners"][0]["active"] == 2,
           "alice has the most active jobs: %s" % report["top_owners"][:2])
     return expected_all
+
+
+def _check_notebooks_csv(directory, expected):
+    with open(os.path.join(directory, "notebooks.csv"), newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    check({row["id"] for row in rows} == expected["ids"] and {row["server"] for row in rows} == {"nb-busy"},
+          "notebooks.csv has every open notebook of nb-busy and no other: %s" % rows)
+    check(sorted(row["id"] for row in rows if row["busy"] == "true") == expected["busy_ids"], "notebooks.csv busy")
+    check(sorted(row["id"] for row in rows if row["stale"] == "true") == expected["stale_ids"], "notebooks.csv stale")
 
 
 def _check_csvs(directory, report, expected_all):
@@ -223,6 +275,11 @@ def _check_html(directory, report):
             check(shown == wanted, "report.html numbers of %s: %s vs %s" % (entry["name"], shown, wanted))
     check(parsed.rows["nb-busy"]["class"] == "stuck" and parsed.rows["nb-down"]["class"] == "unreachable",
           "attention rows are highlighted")
+    check("Open notebooks" in text and 'id="notebooks"' in page, "report.html has a notebooks section")
+    check('<tr class="incomplete" data-notebooks-server="nb-quiet">' in page,
+          "report.html flags the server whose notebooks were not read")
+    check('<span class="tag stale">stale</span>' in page and '<span class="tag busy">busy</span>' in page,
+          "report.html names the busy and the stale notebook")
     svgs = [ET.fromstring(match) for match in re.findall(r"<svg\b.*?</svg>", page, flags=re.S)]
     check(len(svgs) == 2, "two SVG charts")
     bars = [svg for svg in svgs if svg.get("id") == "jobs-per-server"]
@@ -249,7 +306,9 @@ def check_report(work):
     check(report["schema_version"] == "2.1", "schema version 2.1")
     states = {name: _state(work, name) for name in EMULATORS}
     expected_all = _check_json(report, states)
+    expected_notebooks_figures = _check_notebooks(report, states, _epoch_ms(report["window"]["end"]))
     _check_csvs(directory, report, expected_all)
+    _check_notebooks_csv(directory, expected_notebooks_figures)
     _check_html(directory, report)
     print("structural SVG check done")
 
@@ -348,12 +407,15 @@ def main(argv):
         inventory(work)
         return 0
     if command == "transient-fault":
-        EmulatorControl.from_start_line(_state(work, "quiet")).inject_fault("http_503", count=1, path="system/jobs")
+        quiet = EmulatorControl.from_start_line(_state(work, "quiet"))
+        quiet.inject_fault("http_503", count=1, path="system/jobs")
+        quiet.inject_fault("http_503", probability=1, path="admin/notebooks$")
         return 0
     if command == "check":
         check_report(work)
         quiet = EmulatorControl.from_start_line(_state(work, "quiet"))
-        check(not quiet.faults(), "the quiet emulator's transient fault was used (and retried)")
+        check(not [fault for fault in quiet.faults() if "system/jobs" in str(fault.get("path"))],
+              "the quiet emulator's transient fault was used (and retried)")
     elif command == "secrets":
         check_secrets(work, argv[3:])
     elif command == "screenshot":

@@ -6,7 +6,8 @@
     drain_scenarios.py WORK [SCENARIO...]   run the named scenarios (default: all) against the emulators
                                             nb1 and nb2 that setup_emulator started in WORK
 
-Emulated time runs at real speed, so jobs that last seconds end within a scenario's few seconds of drain.
+Emulated time runs at real speed, so jobs that last seconds end within a scenario's few seconds of drain, and a
+drain_quiet_for of a few seconds is a few real seconds.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from notebook_server_emulator.control import EmulatorControl
 HERE = os.path.dirname(os.path.abspath(__file__))
 POLL = 1.0
 JOBS_PATH_SUFFIX = "/admin/system/jobs"
+NOTEBOOKS_PATH_SUFFIX = "/admin/notebooks"
+DEFAULT_NOTEBOOK_SETTINGS = {"close_operations": "new", "session_path": "item"}
 failures = []
 
 
@@ -41,14 +44,24 @@ class Emulator:
         self.control = EmulatorControl.from_start_line(self.state)
 
     def reset(self):
-        """No jobs, no faults, an empty request log, EDITABLE."""
+        """No jobs, no open notebooks, no faults, an empty request log, EDITABLE."""
         control = self.control
         for job_id in control.job_ids():
             if control.job(job_id).get("status") in ("SUBMITTED", "PROCESSING"):
                 control.finish_job(job_id)
+        for notebook in control.notebooks():
+            control.close_notebook(notebook["id"])
+        control.set_notebook_settings(**DEFAULT_NOTEBOOK_SETTINGS)
         control.clear_faults()
         control.set_site_mode("EDITABLE")
         control.clear_requests()
+
+    def open_notebook(self, owner, idle_seconds=600, busy=False):
+        """An open notebook of ``owner`` last active ``idle_seconds`` ago; with ``busy`` its kernel works until told."""
+        view = self.control.open_notebook(owner=owner, last_activity=-idle_seconds)
+        if busy:
+            self.control.make_kernel_busy(view["id"], seconds=None)
+        return view["id"]
 
     def add_job(self, seconds=None, **spec):
         """A job that ends after ``seconds`` (None: never, until finished or cancelled)."""
@@ -67,6 +80,9 @@ class Emulator:
 
     def jobs_requests(self):
         return sum(1 for entry in self.log() if entry["path"].endswith(JOBS_PATH_SUFFIX))
+
+    def notebooks_requests(self):
+        return sum(1 for entry in self.log() if entry["path"].endswith(NOTEBOOKS_PATH_SUFFIX))
 
     def password(self):
         return self.state["password"]
@@ -208,8 +224,11 @@ def scenario_wait(h):
     # Transient faults on nb2's jobs resource; retries 0 so that each shows as a failed poll.
     nb2.control.inject_fault("http_503", count=2, path="system/jobs$")
     nb2.control.inject_fault("connection_reset", count=1, path="system/jobs$")
+    # bob's openNotebook job opens a notebook when it completes: with drain_quiet_for 0 the drain judges its kernel
+    # (idle) alone, so this scenario times the jobs (busy_kernel times a notebook's quiet_for).
     with schedule:
-        output, outcome = h.play(_playbook("drain.yml"), ["nb1", "nb2"], extra_vars={"drain_timeout": "1m"},
+        output, outcome = h.play(_playbook("drain.yml"), ["nb1", "nb2"],
+                                 extra_vars={"drain_timeout": "1m", "drain_quiet_for": "0"},
                                  host_vars={"nb2": {"notebook_server_retries": 0}})
     check(bool(added), "the job meant to arrive during the wait was not added")
     jobs["nb1"] += added
@@ -369,6 +388,101 @@ def scenario_restart(h):
     check(tokens == 2, "restart: %d token requests" % tokens)
 
 
+def scenario_busy_kernel(h):
+    """nb1: a kernel busy before and during the drain goes idle: the role returns within one poll of quiet_for
+    passing, naming the notebook's owner while it waits. nb2, drain_notebooks: ignore: a kernel busy until told does
+    not hold the drain, and no notebook is read."""
+    nb1, nb2 = h.emulators["nb1"], h.emulators["nb2"]
+    quiet_for = 2.0
+    busy = nb1.open_notebook("alice", busy=True)
+    nb1.open_notebook("bob", idle_seconds=3600)
+    nb2.open_notebook("carol", busy=True)
+    # The cell ends 1 s after the call: the kernel is idle from then, its last activity then.
+    with AfterFirstPoll([(nb1, [(1.5, lambda: nb1.control.make_kernel_busy(busy, seconds=1.0))])]):
+        output, outcome = h.play(_playbook("drain.yml"), ["nb1", "nb2"],
+                                 extra_vars={"drain_timeout": "1m", "drain_quiet_for": "%ds" % quiet_for},
+                                 host_vars={"nb2": {"drain_notebooks": "ignore"}})
+    check("nb1: 0 active jobs, 1 busy notebook (alice: kernel busy, last activity " in output,
+          "no poll line named alice's busy kernel")
+    check("1 busy notebook (alice: kernel idle, last activity " in output, "no poll line showed the quiet time running")
+    check(outcome is not None, "no outcome recorded")
+    if outcome is None:
+        return
+    fact = outcome["hosts"]["nb1"]
+    check(fact["idle"] is True and fact["busy_notebooks"] == [] and fact["open_notebooks"] == 2,
+          "busy kernel: %s" % fact)
+    quiet_at = nb1.control.notebook(busy)["last_activity_ms"] / 1000.0 + quiet_for
+    delay = outcome["returned_at"] - quiet_at
+    # Idle times are on the server's clock, read from its Date header in whole seconds: it may show quiet_for
+    # passing up to a second late, on top of the poll interval and the tasks after the drain.
+    print("  quiet_for passed %.2f s before the role returned; poll interval %.0f s, target <= %.0f s"
+          % (delay, POLL, POLL + 2))
+    check(0 <= delay <= POLL + 2.0, "the role returned %.2f s after quiet_for passed" % delay)
+    check(nb1.notebooks_requests() == fact["polls"], "%d notebooks requests for %d polls"
+          % (nb1.notebooks_requests(), fact["polls"]))
+    ignored = outcome["hosts"]["nb2"]
+    check(ignored["idle"] is True and ignored["open_notebooks"] is None and ignored["polls"] == 1,
+          "nb2 ignoring notebooks: %s" % ignored)
+    check(nb2.notebooks_requests() == 0, "nb2 read the notebooks %d times although told to ignore them"
+          % nb2.notebooks_requests())
+    check("carol" not in output, "nb2 named a notebook it was told to ignore")
+
+
+def scenario_close_notebooks(h):
+    """drain_close_notebooks: check mode says what it would close; then, once idle, every open notebook is closed
+    (nb2 only knows the older close operation) and the fact says which and whose."""
+    nb1, nb2 = h.emulators["nb1"], h.emulators["nb2"]
+    ids = {"nb1": [nb1.open_notebook("alice"), nb1.open_notebook("bob")], "nb2": [nb2.open_notebook("carol")]}
+    nb2.control.set_notebook_settings(close_operations="old")
+    output = h.play("gisadmin.notebook_server.drain", ["nb1", "nb2"], check_mode=True,
+                    extra_vars={"target": "notebook_servers", "drain_close_notebooks": True}).output
+    check("would close 2 open notebooks once idle: %s (alice), %s (bob)" % tuple(ids["nb1"]) in _flat(output),
+          "check mode did not say which notebooks it would close")
+    check(len(nb1.control.notebooks()) == 2 and len(nb2.control.notebooks()) == 1, "check mode closed a notebook")
+    output, outcome = h.play(_playbook("drain.yml"), ["nb1", "nb2"], extra_vars={"drain_close_notebooks": True})
+    check(outcome is not None, "no outcome recorded")
+    if outcome is None:
+        return
+    for name, owners in (("nb1", ["alice", "bob"]), ("nb2", ["carol"])):
+        fact = outcome["hosts"][name]
+        closed = [(notebook["id"], notebook["username"]) for notebook in fact["closed_notebooks"]]
+        check(closed == list(zip(ids[name], owners)), "%s closed %s" % (name, closed))
+        check(h.emulators[name].control.notebooks() == [], "%s still has open notebooks" % name)
+    check("nb1: closed 2 notebooks: %s (alice), %s (bob)" % tuple(ids["nb1"]) in output,
+          "the output does not say whose notebooks were closed")
+    closes = [entry["resource"] for entry in nb2.log() if (entry["resource"] or "").startswith("admin/notebooks/")]
+    check(closes == ["admin/notebooks/%s/closeNotebook" % ids["nb2"][0], "admin/notebooks/%s" % ids["nb2"][0],
+                     "admin/notebooks/%s/close" % ids["nb2"][0]], "nb2's close requests: %s" % closes)
+
+
+def scenario_sessions_fault(h):
+    """A container's sessions answer 503 twice in the middle of the drain: two failed polls, never quiet, then idle
+    once the job has ended."""
+    nb1 = h.emulators["nb1"]
+    nb1.open_notebook("alice", idle_seconds=3600)
+    job = nb1.add_job(username="dave")
+    with AfterFirstPoll([(nb1, [(1.5, lambda: nb1.control.inject_fault("http_503", count=2, path="/sessions$")),
+                                (2.0, lambda: nb1.control.finish_job(job))])]):
+        output, outcome = h.play(_playbook("drain.yml"), ["nb1"], host_vars={"nb1": {"notebook_server_retries": 0}})
+    fact = outcome["hosts"]["nb1"] if outcome else {}
+    check(fact.get("idle") is True and fact.get("failures") == 2, "sessions fault: %s" % fact)
+    check("nb1: poll " in output and "(2 in a row, stopping at 5)" in output,
+          "the failed sessions reads are not shown as failed polls")
+    check(not nb1.control.faults(), "the sessions fault was not used")
+
+
+def scenario_timeout_names_notebook(h):
+    """A kernel busy until told: at the timeout the role fails and names the notebook, its owner, kernel state and
+    last activity."""
+    nb1 = h.emulators["nb1"]
+    busy = nb1.open_notebook("e_doe", busy=True)
+    run = h.play(_playbook("drain.yml"), ["nb1"], extra_vars={"drain_timeout": "3s"}, expect_ok=False)
+    check("not idle after" in run.output and "1 busy notebook: %s by e_doe (kernel busy, last activity " % busy
+          in _flat(run.output), "the failure does not name the busy notebook %s" % busy)
+    check("nb1: 0 active jobs, 1 busy notebook (e_doe: kernel busy, last activity " in run.output,
+          "no poll line named e_doe's busy kernel")
+
+
 def main(work, selected):
     h = Harness(work)
     started = time.monotonic()
@@ -386,6 +500,10 @@ def main(work, selected):
         ("malformed", scenario_malformed_answer_after_read_only, True),
         ("login_page", scenario_login_page_mid_drain, True),
         ("restart", scenario_restart, True),
+        ("busy_kernel", scenario_busy_kernel, True),
+        ("close_notebooks", scenario_close_notebooks, True),
+        ("sessions_fault", scenario_sessions_fault, True),
+        ("timeout_notebook", scenario_timeout_names_notebook, True),
     ]
     stuck = None
     for name, scenario, fresh in steps:

@@ -24,6 +24,7 @@ from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_util
     WINDOW,
     fleet,
     job,
+    server_notebooks,
 )
 
 
@@ -38,8 +39,8 @@ def _server(report, name):
 def test_top_level_keys_and_version():
     report = _report()
     assert report["schema_version"] == SCHEMA_VERSION
-    assert list(report) == ["schema_version", "generated_at", "window", "stuck_after_seconds", "fleet", "attention",
-                            "top_owners", "servers", "timeline"]
+    assert list(report) == ["schema_version", "generated_at", "window", "stuck_after_seconds", "stale_after_seconds",
+                            "notebook_quiet_for_seconds", "fleet", "attention", "top_owners", "servers", "timeline"]
     assert report["generated_at"] == "2023-11-14T22:13:20Z"
     assert report["window"] == {"since": "-24h", "start": "2023-11-13T22:13:20Z", "end": "2023-11-14T22:13:20Z",
                                 "seconds": 86400.0}
@@ -84,7 +85,8 @@ def test_fleet_totals_add_up():
 
 def test_attention_lists_unreachable_then_stuck_then_failed():
     servers = fleet() + [
-        ServerAudit(name="nb-failing", url="u", reachable=True, jobs=(job("jf", "failed", 2, 1),)),
+        ServerAudit(name="nb-failing", url="u", reachable=True, jobs=(job("jf", "failed", 2, 1),),
+                    notebooks=server_notebooks()),
         ServerAudit(name="nb-aaa-down", url="u", reachable=False, error="timed out"),
     ]
     attention = build_report(servers, WINDOW, 7200.0)["attention"]
@@ -94,7 +96,7 @@ def test_attention_lists_unreachable_then_stuck_then_failed():
 
 def test_incomplete_listing_needs_attention():
     server = ServerAudit(name="nb", url="u", reachable=True, jobs=(job("j1", "completed", 2, 1),), reported_total=5,
-                         incomplete_reason="the server holds 5 jobs and 1 came back")
+                         incomplete_reason="the server holds 5 jobs and 1 came back", notebooks=server_notebooks())
     report = build_report([server], WINDOW, None)
     assert report["servers"][0]["complete"] is False
     assert report["attention"][0]["severity"] == "incomplete"

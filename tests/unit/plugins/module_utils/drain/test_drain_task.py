@@ -98,7 +98,8 @@ def test_read_only_left_alone_when_already_read_only(fake_server):
 
 def test_site_mode_not_touched_without_read_only(fake_server):
     outcome = _run(fake_server, _request())
-    assert fake_server.paths() == ["system/jobs"]
+    # One poll: the jobs, then the interactive work (no notebook open, so no container to read the kernels of).
+    assert fake_server.paths() == ["system/jobs", "notebooks", "system/containers"]
     assert outcome.site_mode is None
 
 
@@ -120,7 +121,8 @@ def test_check_mode_looks_once_and_changes_nothing(fake_server):
     fake_server.jobs = [stuck()]
     _busy_for(fake_server, 5)
     outcome = _run(fake_server, _request(read_only=True, stuck_policy="cancel"), check_mode=True)
-    assert fake_server.paths() == ["mode", "system/jobs"] and fake_server.mode == "EDITABLE"
+    assert fake_server.paths() == ["mode", "system/jobs", "notebooks", "system/containers"]
+    assert fake_server.mode == "EDITABLE"
     assert outcome.check_mode and not outcome.read_only_set
     returned = outcome_to_result("nb1", outcome)
     assert returned["stopped_by"] == "check_mode" and not returned["idle"]
@@ -152,6 +154,7 @@ def test_timeout_result_lists_blocking_jobs_in_the_job_vocabulary(fake_server):
     fake_server.jobs = [stuck()]
     returned = outcome_to_result("nb1", _run(fake_server, _request(timeout=3.0)))
     assert returned["timed_out"] and returned["stopped_by"] == "timeout"
+    # Ages are on the server's clock: its Date header moved on by the (real, tiny) time since the answer.
     assert returned["blocking_jobs"] == [{
         "jobId": "jstuck", "type": "openNotebook", "status": "PROCESSING", "username": "bob",
         "startTime": NOW_MS - 99999000, "endTime": None, "active": True, "stuck": True,
