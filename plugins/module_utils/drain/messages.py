@@ -102,7 +102,7 @@ def format_poll_line(label: str, record: PollRecord) -> str:
             line += " (%s, all quiet)" % plural(len(verdict.open_notebooks), "open notebook")
         line += " - after %s, %s" % (format_duration(record.elapsed), plural(record.number, "poll"))
     else:
-        parts = [plural(len(verdict.blocking), "active job")]
+        parts = [plural(len(verdict.blocking), "active job") if verdict.blocking else "no active job"]
         blocking_stuck = len(verdict.stuck) - len(ignored)
         if blocking_stuck:
             parts.append("%d stuck" % blocking_stuck)

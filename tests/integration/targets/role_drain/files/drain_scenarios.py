@@ -402,7 +402,7 @@ def scenario_busy_kernel(h):
         output, outcome = h.play(_playbook("drain.yml"), ["nb1", "nb2"],
                                  extra_vars={"drain_timeout": "1m", "drain_quiet_for": "%ds" % quiet_for},
                                  host_vars={"nb2": {"drain_notebooks": "ignore"}})
-    check("nb1: 0 active jobs, 1 busy notebook (alice: kernel busy, last activity " in output,
+    check("nb1: no active job, 1 busy notebook (alice: kernel busy, last activity " in output,
           "no poll line named alice's busy kernel")
     check("1 busy notebook (alice: kernel idle, last activity " in output, "no poll line showed the quiet time running")
     check(outcome is not None, "no outcome recorded")
@@ -479,7 +479,7 @@ def scenario_timeout_names_notebook(h):
     run = h.play(_playbook("drain.yml"), ["nb1"], extra_vars={"drain_timeout": "3s"}, expect_ok=False)
     check("not idle after" in run.output and "1 busy notebook: %s by e_doe (kernel busy, last activity " % busy
           in _flat(run.output), "the failure does not name the busy notebook %s" % busy)
-    check("nb1: 0 active jobs, 1 busy notebook (e_doe: kernel busy, last activity " in run.output,
+    check("nb1: no active job, 1 busy notebook (e_doe: kernel busy, last activity " in run.output,
           "no poll line named e_doe's busy kernel")
 
 

@@ -77,7 +77,7 @@ def test_poll_line_names_stuck_and_ignored_stuck():
 
 def test_poll_line_incomplete_listing():
     assert format_poll_line("nb1", _record([], complete=False, total=250)) == \
-        "nb1: 0 active jobs, listing incomplete: 0 of 250 jobs - waiting 4m10s of 30m"
+        "nb1: no active job, listing incomplete: 0 of 250 jobs - waiting 4m10s of 30m"
 
 
 def test_poll_line_idle():

@@ -151,11 +151,11 @@ def test_the_poll_line_of_activity_more_notebooks_an_unknown_kernel_and_idle(fak
     fake_server.open_notebook("n1", "bob", "idle", NOW_MS - 120000)
     fake_server.open_notebook("n2", "carol", "restarting", NOW_MS - 7200000)
     assert _line(judge_work(_work(fake_server), DrainPolicy(), NOW_MS)) == (
-        "nb1: 0 active jobs, 2 busy notebooks (carol: kernel restarting, last activity 2h ago; 1 more) - waiting 1m of 30m")
+        "nb1: no active job, 2 busy notebooks (carol: kernel restarting, last activity 2h ago; 1 more) - waiting 1m of 30m")
     fake_server.sessions["c-carol"] = [{"path": "oops"}]
     fake_server.notebooks = fake_server.notebooks[1:]
     assert _line(judge_work(_work(fake_server), DrainPolicy(), NOW_MS)) == (
-        "nb1: 0 active jobs, 1 busy notebook (carol: kernel unknown, last activity 2h ago) - waiting 1m of 30m")
+        "nb1: no active job, 1 busy notebook (carol: kernel unknown, last activity 2h ago) - waiting 1m of 30m")
     fake_server.sessions["c-carol"] = []
     assert _line(judge_work(_work(fake_server), DrainPolicy(), NOW_MS)) == \
         "nb1: idle (1 open notebook, all quiet) - after 1m, 7 polls"
@@ -173,8 +173,8 @@ def test_a_busy_kernel_that_goes_idle_the_drain_returns_within_one_poll_of_quiet
     assert result.idle and result.stopped_by == "idle"
     # The cell ended at 5 s and quiet_for is 10 s: quiet from 15 s, seen by the poll at 15 s, not one later.
     assert clock.now == 15.0 and result.polls == 16
-    assert lines[0] == "nb1: 0 active jobs, 1 busy notebook (alice: kernel busy, last activity 30m ago) - waiting 0s of 1m"
-    assert lines[6] == "nb1: 0 active jobs, 1 busy notebook (alice: kernel idle, last activity 1s ago) - waiting 6s of 1m"
+    assert lines[0] == "nb1: no active job, 1 busy notebook (alice: kernel busy, last activity 30m ago) - waiting 0s of 1m"
+    assert lines[6] == "nb1: no active job, 1 busy notebook (alice: kernel idle, last activity 1s ago) - waiting 6s of 1m"
     assert lines[-1] == "nb1: idle (2 open notebooks, all quiet) - after 15s, 16 polls"
     returned = outcome_to_result("nb1", outcome)
     assert returned["busy_notebooks"] == [] and returned["open_notebooks"] == 2 and returned["closed_notebooks"] == []
