@@ -195,7 +195,9 @@ def hostile_records(seed: int, count: int, now_ms: int) -> List[Any]:
     hour = 3600000
     statuses = ("PROCESSING", "SUBMITTED", "COMPLETED", "FAILED", "failed", "CANCELLED", "Canceled", "CANCELLING",
                 "ERROR", "NEW_STATUS", "", None, 7, ["x"], {"a": 1})
-    times = [None, None, "bad", True, float("inf"), 1.5e12, -5, 0, 253402300799999, 10 ** 20]
+    # ... and the edges of a window of the last 24 hours, which is what the tests audit.
+    times = [None, None, "bad", True, float("inf"), 1.5e12, -5, 0, 253402300799999, 10 ** 20, now_ms, now_ms + 1,
+             now_ms - 24 * hour, now_ms - 24 * hour - 1]
     records: List[Any] = []
     for number in range(count):
         if chance.random() < 0.02:
@@ -216,7 +218,7 @@ def hostile_records(seed: int, count: int, now_ms: int) -> List[Any]:
         }
         roll = chance.random()
         if roll < 0.6 and isinstance(start, int) and not isinstance(start, bool):
-            record["endTime"] = start + chance.randrange(0, 3 * hour)
+            record["endTime"] = min(start + chance.randrange(0, 3 * hour), now_ms)
         elif roll < 0.7:
             record["endTime"] = chance.choice(times + [str(now_ms - hour)])
         if chance.random() < 0.3:
