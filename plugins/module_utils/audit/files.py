@@ -49,16 +49,21 @@ def _csv_text(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return buffer.getvalue()
 
 
-def jobs_csv(servers: Sequence[ServerAudit]) -> str:
-    """One row per job the servers listed, with the server's name: the rows each server's tally wrote as it read them
-    (``tally.py``), in the order of the servers.
+def jobs_csv_bytes(servers: Sequence[ServerAudit]) -> bytes:
+    """jobs.csv, UTF-8: one row per job the servers listed, with the server's name. The rows are those each server's
+    tally wrote as it read them (``tally.py``), in the order of the servers; they are joined, never copied as text.
     """
-    parts = [",".join(JOBS_COLUMNS) + "\n"]
+    parts = [(",".join(JOBS_COLUMNS) + "\n").encode("utf-8")]
     for server in servers:
         if server.tally.listed and server.tally.csv_rows is None:
             raise ValueError("the jobs of %s were tallied without their jobs.csv rows" % server.name)
-        parts.append(server.tally.csv_rows or "")
-    return "".join(parts)
+        parts.append(server.tally.csv_rows or b"")
+    return b"".join(parts)
+
+
+def jobs_csv(servers: Sequence[ServerAudit]) -> str:
+    """jobs.csv as text."""
+    return jobs_csv_bytes(servers).decode("utf-8")
 
 
 def servers_csv(report: Dict[str, Any]) -> str:
@@ -100,7 +105,7 @@ def render_report_files(report: Dict[str, Any], servers: Sequence[ServerAudit]) 
     """Every file of the report directory, rendered in memory first so a rendering error writes nothing."""
     return {
         REPORT_JSON: report_json(report).encode("utf-8"),
-        JOBS_CSV: jobs_csv(servers).encode("utf-8"),
+        JOBS_CSV: jobs_csv_bytes(servers),
         SERVERS_CSV: servers_csv(report).encode("utf-8"),
         NOTEBOOKS_CSV: notebooks_csv(servers).encode("utf-8"),
         REPORT_HTML: render_html(report).encode("utf-8"),
@@ -114,10 +119,17 @@ def _current_umask() -> int:
     return mask
 
 
-def _same_content(path: str, content: bytes) -> bool:
+def _same_content(path: str, content: bytes, chunk: int = 1 << 20) -> bool:
+    # Compared a chunk at a time: jobs.csv of a large fleet is tens of MB, and a second copy of it is not needed.
     try:
+        if os.path.getsize(path) != len(content):
+            return False
+        view = memoryview(content)
         with open(path, "rb") as existing:
-            return existing.read() == content
+            for offset in range(0, len(content), chunk):
+                if existing.read(chunk) != view[offset:offset + chunk]:
+                    return False
+            return existing.read(1) == b""
     except OSError:
         return False
 

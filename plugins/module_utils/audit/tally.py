@@ -86,8 +86,8 @@ class JobTally:
     oldest_active: Optional[AuditJob] = None  # the first of the oldest by (start, jobId); None without a dated one
     task_jobs: List[AuditJob] = field(default_factory=list)  # active jobs with an inputs.taskId, in order
     timeline: List[int] = field(default_factory=_empty_timeline)  # job starts per bucket of the window
-    # The server's jobs.csv rows, each ending in a line break; None when none were asked for.
-    csv_rows: Optional[str] = None
+    # The server's jobs.csv rows, UTF-8, each ending in a line break; None when none were asked for.
+    csv_rows: Optional[bytes] = None
 
 
 def failed_order(job: AuditJob) -> Tuple[int, str]:
@@ -274,6 +274,6 @@ def tally_jobs(records: Sequence[Any], now_ms: int, rules: TallyRules, server_na
     tally.started_in_window = started
     tally.oldest_active = oldest
     if writing:
-        tally.csv_rows = "".join(rows)
+        tally.csv_rows = "".join(rows).encode("utf-8")  # bytes, as they are written: the file is one join away
     return tally
 

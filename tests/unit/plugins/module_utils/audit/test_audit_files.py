@@ -90,6 +90,17 @@ def test_write_report_files_creates_the_directory_and_reports_changes(tmp_path):
     assert sorted(os.listdir(str(target))) == ["a.json", "b.csv"]  # no temporary files left
 
 
+@pytest.mark.parametrize("existing, same", [
+    (b"abcdefghij", True), (b"abcdefghiX", False), (b"Xbcdefghij", False), (b"abcdefgh", False),
+    (b"abcdefghijk", False), (b"", False),
+])
+def test_content_is_compared_a_chunk_at_a_time(tmp_path, existing, same):
+    path = tmp_path / "jobs.csv"
+    path.write_bytes(existing)
+    assert audit_files._same_content(str(path), b"abcdefghij", chunk=4) is same
+    assert audit_files._same_content(str(tmp_path / "missing.csv"), b"") is False
+
+
 def test_check_mode_writes_nothing(tmp_path):
     target = tmp_path / "reports"
     paths, changed = write_report_files(str(target), {"a.json": b"{}"}, check_mode=True)

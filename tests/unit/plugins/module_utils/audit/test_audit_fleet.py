@@ -85,7 +85,7 @@ def test_audit_fleet_keeps_order_and_isolates_failures():
     assert [e.name for e in entries] == ["nb%d" % i for i in range(6)]
     assert [e.reachable for e in entries] == [True, True, True, False, True, True]
     assert entries[3].error == "connection refused"
-    assert entries[0].tally.csv_rows.startswith("nb0,nb0-j,") and entries[3].tally.listed == 0
+    assert entries[0].tally.csv_rows.startswith(b"nb0,nb0-j,") and entries[3].tally.listed == 0
 
 
 def test_audit_fleet_runs_servers_concurrently():

@@ -143,7 +143,7 @@ def test_the_reader_reads_the_notebooks_with_the_same_token(fake_server):
     fake_server.open_notebook("n1", "alice", "busy", NOW_MS - 40000)
     fake_server.open_notebook("n2", "bob", "idle", NOW_MS - 30 * 3600000)
     read = read_server_jobs(_connection(), RULES, "nb1", notebooks=SETTINGS)
-    assert read.tally.listed == 1 and read.tally.csv_rows.startswith("nb1,j1,")
+    assert read.tally.listed == 1 and read.tally.csv_rows.startswith(b"nb1,j1,")
     assert read.notebooks.read and read.notebooks.complete
     assert [(n.brief["id"], n.brief["busy"], n.stale) for n in read.notebooks.notebooks] == [
         ("n1", True, False), ("n2", False, True)]
@@ -155,7 +155,7 @@ def test_a_notebooks_failure_leaves_the_jobs_and_says_why(fake_server):
     fake_server.script("admin/notebooks", Reply(200, {"error": {"code": 403, "message": "Not permitted for " + PASSWORD}}))
     entry, = audit_fleet(build_targets([{"name": "nb1"}], _connection()),
                          lambda target: read_server_jobs(target.connection, RULES, target.name, notebooks=SETTINGS))
-    assert entry.reachable and entry.tally.listed == 1 and entry.tally.csv_rows.startswith("nb1,j1,")
+    assert entry.reachable and entry.tally.listed == 1 and entry.tally.csv_rows.startswith(b"nb1,j1,")
     assert not entry.notebooks.read and "Not permitted" in entry.notebooks.error
     assert PASSWORD not in entry.notebooks.error
 

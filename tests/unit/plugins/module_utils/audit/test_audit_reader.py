@@ -59,7 +59,7 @@ def test_read_server_jobs_lists_everything_with_one_token(fake_server):
     fake_server.load([job("j%d" % i, "COMPLETED", end_ms=NOW_MS) for i in range(3)]
                      + [job("old", "PROCESSING", start_ms=NOW_MS - 5 * HOUR_MS)])
     listing = read_server_jobs(_connection(), RULES, "nb1")
-    rows = [row.split(",") for row in listing.tally.csv_rows.splitlines()]
+    rows = [row.split(",") for row in listing.tally.csv_rows.decode().splitlines()]
     assert [(row[0], row[1], row[10]) for row in rows] == [
         ("nb1", "j0", "false"), ("nb1", "j1", "false"), ("nb1", "j2", "false"), ("nb1", "old", "true")]
     assert listing.reported_total == 4 and listing.tally.listed == 4
@@ -84,7 +84,7 @@ def test_a_refused_password_is_an_entry_without_the_password(fake_fleet):
         {"name": "bad", "url": bad_site, "username": USERNAME, "password": "Wrong-Pa55word-xyz"},
     ], {"retries": 0})
     entries = audit_fleet(targets, lambda target: read_server_jobs(target.connection, RULES, target.name))
-    assert entries[0].reachable and entries[0].tally.csv_rows.startswith("good,j1,")
+    assert entries[0].reachable and entries[0].tally.csv_rows.startswith(b"good,j1,")
     assert entries[1].reachable is False
     assert "Invalid username or password" in entries[1].error
     assert "Wrong-Pa55word-xyz" not in entries[1].error

@@ -11,7 +11,7 @@ import tracemalloc
 
 import pytest
 
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.files import jobs_csv
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.files import jobs_csv, jobs_csv_bytes
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.model import AuditJob, AuditWindow, audit_job
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import ServerAudit, build_report
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.scheduled_tasks import scheduled_tasks_section
@@ -65,7 +65,7 @@ def _assert_same(tallied, defined, window, stuck_after):
     listed = scheduled_tasks_section([], tallied)["active_task_jobs"]
     assert [{key: value for key, value in item.items() if key not in ("task_title", "portal")} for item in listed] \
         == reference_task_jobs(defined)
-    assert jobs_csv(tallied).encode("utf-8") == reference_jobs_csv(defined, window).encode("utf-8")
+    assert jobs_csv_bytes(tallied) == reference_jobs_csv(defined, window).encode("utf-8")
 
 
 @pytest.mark.parametrize("seed", range(12))
