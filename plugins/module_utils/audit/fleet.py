@@ -21,7 +21,6 @@ SECRET_KEYS = ("password", "token")
 DEFAULT_MAX_WORKERS = 16
 
 
-
 @dataclass(frozen=True)
 class AuditTarget:
     """One server to audit: the name it has in the report and its connection options (secrets included)."""

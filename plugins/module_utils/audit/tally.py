@@ -276,4 +276,3 @@ def tally_jobs(records: Sequence[Any], now_ms: int, rules: TallyRules, server_na
     if writing:
         tally.csv_rows = "".join(rows).encode("utf-8")  # bytes, as they are written: the file is one join away
     return tally
-

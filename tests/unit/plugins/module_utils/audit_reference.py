@@ -184,7 +184,7 @@ def reference_jobs_csv(servers: Sequence[Server], window: AuditWindow) -> str:
 
 # Text a server may send where a name goes: formula leads, the CSV's own characters, line breaks, non-ASCII.
 HOSTILE_TEXTS = ("alice", "", "=cmd|' /C calc'!A0", "+1", "-2", "@SUM(A1)", "\tTab", "\rCR", "a,b", 'say "hi"',
-                 "line\nbreak", "cr\rin", "’quote", "naïve", "日本", "  spaced  ", "'already", "a\x00b", "\u2028sep")
+                 "line\nbreak", "cr\rin", "\u2019quote", "naïve", "日本", "  spaced  ", "'already", "a\x00b", "\u2028sep")
 
 
 def hostile_records(seed: int, count: int, now_ms: int) -> List[Any]:

@@ -42,7 +42,7 @@ def test_tenths_at_ties_edges_and_outside_the_fast_path(milliseconds):
 
 def test_tenths_of_random_values_up_to_the_fast_limit():
     chance = random.Random(18)
-    for _ in range(200000):
+    for _round in range(200000):
         milliseconds = chance.randrange(0, MAX_FAST_TENTHS_MS)
         assert tenths(milliseconds) == _general_tenths(milliseconds), milliseconds
         tie = milliseconds // 100 * 100 + 50
@@ -51,8 +51,8 @@ def test_tenths_of_random_values_up_to_the_fast_limit():
 
 def test_iso_time_is_the_cores_text():
     chance = random.Random(5)
-    values = [chance.randrange(0, MAX_FAST_EPOCH_MS) for _ in range(20000)]
-    values += [chance.randrange(1700000000000, 1700000000000 + 3 * 86400000) for _ in range(20000)]
+    values = [chance.randrange(0, MAX_FAST_EPOCH_MS) for _round in range(20000)]
+    values += [chance.randrange(1700000000000, 1700000000000 + 3 * 86400000) for _round in range(20000)]
     values += [0, 59999, 60000, 86399999, 951782400000, 4102444799999, MAX_FAST_EPOCH_MS - 1, MAX_FAST_EPOCH_MS,
                MAX_FAST_EPOCH_MS + 1000, -1, -60001, 10 ** 20, None, True, 1.5e12, "1714550400000"]
     for value in values:
