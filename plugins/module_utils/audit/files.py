@@ -12,13 +12,9 @@ import os
 import tempfile
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.formats import spreadsheet_safe
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.html import render_html
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import (
-    OUTCOME_ACTIVE,
-    AuditWindow,
-    ServerAudit,
-    iso_time,
-)
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import ServerAudit
 
 REPORT_JSON = "report.json"
 JOBS_CSV = "jobs.csv"
@@ -43,21 +39,6 @@ NOTEBOOKS_COLUMNS = (
     "busy_reason", "stale",
 )
 
-# A spreadsheet runs a cell that starts with one of these as a formula; usernames and messages come from servers.
-_FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: Any) -> str:
-    """A CSV cell: text that a spreadsheet would evaluate gets a leading quote; booleans are ``true``/``false``."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(value)
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_LEADS) else text
-
 
 def _csv_text(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     buffer = io.StringIO()
@@ -68,47 +49,21 @@ def _csv_text(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return buffer.getvalue()
 
 
-class _SafeText(dict):
-    """``spreadsheet_safe`` of text cells, remembered: owners, types and statuses repeat across thousands of rows."""
-
-    def __missing__(self, text: str) -> str:
-        safe = self[text] = spreadsheet_safe(text)
-        return safe
-
-
-def jobs_csv(servers: Sequence[ServerAudit], window: AuditWindow) -> str:
-    """One row per job the servers listed, with the server's name.
-
-    Written for speed (a fleet can list 100,000 jobs): each cell is made a string once, without per-cell calls.
+def jobs_csv_bytes(servers: Sequence[ServerAudit]) -> bytes:
+    """jobs.csv, UTF-8: one row per job the servers listed, with the server's name. The rows are those each server's
+    tally wrote as it read them (``tally.py``), in the order of the servers; they are joined, never copied as text.
     """
-    safe = _SafeText()
-    flag = {True: "true", False: "false"}
-    now_ms, start_of_window = window.end_ms, window.start_ms
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(JOBS_COLUMNS)
+    parts = [(",".join(JOBS_COLUMNS) + "\n").encode("utf-8")]
     for server in servers:
-        name = safe[server.name]
-        rows = []
-        for job in server.jobs:
-            start_ms, end_ms = job.start_ms, job.end_ms
-            duration = ""
-            if start_ms is not None and end_ms is not None:
-                duration = str(round(max(0, end_ms - start_ms) / 1000.0, 1))
-            age = "" if job.age_seconds is None else str(round(job.age_seconds, 1))
-            if job.outcome == OUTCOME_ACTIVE:
-                counted = True
-                duration = age  # as the core's duration_seconds: an active job has lasted its age so far
-            else:
-                # in_window() inlined: the same rule, without a call per job.
-                moment = end_ms if end_ms is not None else start_ms
-                counted = moment is not None and start_of_window <= moment <= now_ms
-            rows.append((
-                name, safe[job.job_id], safe[job.job_type], safe[job.owner], safe[job.status], job.outcome,
-                iso_time(start_ms) or "", iso_time(end_ms) or "", duration, age, flag[job.stuck], flag[counted],
-            ))
-        writer.writerows(rows)
-    return buffer.getvalue()
+        if server.tally.listed and server.tally.csv_rows is None:
+            raise ValueError("the jobs of %s were tallied without their jobs.csv rows" % server.name)
+        parts.append(server.tally.csv_rows or b"")
+    return b"".join(parts)
+
+
+def jobs_csv(servers: Sequence[ServerAudit]) -> str:
+    """jobs.csv as text."""
+    return jobs_csv_bytes(servers).decode("utf-8")
 
 
 def servers_csv(report: Dict[str, Any]) -> str:
@@ -146,11 +101,11 @@ def report_json(report: Dict[str, Any]) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_report_files(report: Dict[str, Any], servers: Sequence[ServerAudit], window: AuditWindow) -> Dict[str, bytes]:
+def render_report_files(report: Dict[str, Any], servers: Sequence[ServerAudit]) -> Dict[str, bytes]:
     """Every file of the report directory, rendered in memory first so a rendering error writes nothing."""
     return {
         REPORT_JSON: report_json(report).encode("utf-8"),
-        JOBS_CSV: jobs_csv(servers, window).encode("utf-8"),
+        JOBS_CSV: jobs_csv_bytes(servers),
         SERVERS_CSV: servers_csv(report).encode("utf-8"),
         NOTEBOOKS_CSV: notebooks_csv(servers).encode("utf-8"),
         REPORT_HTML: render_html(report).encode("utf-8"),
@@ -164,10 +119,17 @@ def _current_umask() -> int:
     return mask
 
 
-def _same_content(path: str, content: bytes) -> bool:
+def _same_content(path: str, content: bytes, chunk: int = 1 << 20) -> bool:
+    # Compared a chunk at a time: jobs.csv of a large fleet is tens of MB, and a second copy of it is not needed.
     try:
+        if os.path.getsize(path) != len(content):
+            return False
+        view = memoryview(content)
         with open(path, "rb") as existing:
-            return existing.read() == content
+            for offset in range(0, len(content), chunk):
+                if existing.read(chunk) != view[offset:offset + chunk]:
+                    return False
+            return existing.read(1) == b""
     except OSError:
         return False
 

@@ -20,8 +20,6 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.se
 SECRET_KEYS = ("password", "token")
 DEFAULT_MAX_WORKERS = 16
 
-ReadJobs = Callable[[Dict[str, Any]], ServerJobs]
-
 
 @dataclass(frozen=True)
 class AuditTarget:
@@ -35,6 +33,10 @@ class AuditTarget:
     @property
     def secrets(self) -> Tuple[str, ...]:
         return tuple(str(self.connection[key]) for key in SECRET_KEYS if self.connection.get(key))
+
+
+# Reads one target: from its connection options, with its name for the rows of the report files.
+ReadJobs = Callable[[AuditTarget], ServerJobs]
 
 
 def build_targets(servers: Sequence[Dict[str, Any]], defaults: Dict[str, Any]) -> List[AuditTarget]:
@@ -69,14 +71,14 @@ def audit_one(target: AuditTarget, read_jobs: ReadJobs) -> ServerAudit:
     if target.setup_error:
         return ServerAudit(name=target.name, url=url, reachable=False, error=target.setup_error, elapsed_seconds=0.0)
     try:
-        listing = read_jobs(target.connection)
+        listing = read_jobs(target)
     except NotebookServerError as exc:
         message = cause(exc)
     # One broken server must not take the fleet's report down with it, whatever it raised.
     except Exception as exc:  # pylint: disable=broad-except
         message = "%s: %s" % (exc.__class__.__name__, cause(exc))
     else:
-        return ServerAudit(name=target.name, url=url, reachable=True, jobs=listing.jobs,
+        return ServerAudit(name=target.name, url=url, reachable=True, tally=listing.tally,
                            reported_total=listing.reported_total, incomplete_reason=listing.incomplete_reason,
                            elapsed_seconds=time.monotonic() - started, notebooks=_redacted(listing.notebooks, target))
     return ServerAudit(name=target.name, url=url, reachable=False, error=redact(message, target.secrets),

@@ -15,11 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.fleet import AuditTarget
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import (
-    OUTCOME_ACTIVE,
-    ServerAudit,
-    job_summary,
-)
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.model import job_summary
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import ServerAudit
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import (
     NotebookServerError,
     OptionError,
@@ -109,9 +106,7 @@ def scheduled_tasks_section(portals: Sequence[PortalTasks], servers: Sequence[Se
             titles[str(record.get("id"))] = (portal.target.url, title if isinstance(title, str) else None)
     task_jobs: List[Dict[str, Any]] = []
     for server in servers:
-        for job in server.jobs:
-            if job.outcome != OUTCOME_ACTIVE or not job.task_id:
-                continue
+        for job in server.tally.task_jobs:  # the active jobs with an inputs.taskId, in the server's order
             entry = job_summary(job, server=server.name)
             portal_url, title = titles.get(job.task_id, (None, None))
             entry.update({"task_id": job.task_id, "task_title": title, "portal": portal_url})

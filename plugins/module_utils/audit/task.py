@@ -23,12 +23,14 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.rea
     NotebookAuditSettings,
     read_server_jobs,
 )
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import AuditWindow, build_report
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.model import AuditWindow
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import build_report
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.scheduled_tasks import (
     portal_targets,
     read_portal_tasks,
     scheduled_tasks_section,
 )
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.tally import TallyRules
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import OptionError
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import (
     CONNECTION_ARGSPEC,
@@ -104,16 +106,18 @@ def run(options: OptionAdapter, check_mode: bool, warn: Callable[[str], None]) -
     settings = settings_from_options(options)
     defaults = {key: options.get(key) for key in CONNECTION_OPTION_NAMES}
     targets = build_targets(options.get("servers") or [], defaults)
+    window = AuditWindow(since=settings.since, start_ms=settings.window_start_ms, end_ms=settings.now_ms)
+    # Each reader thread tallies its server's jobs as they arrive; jobs.csv rows only when files are written.
+    rules = TallyRules(window, settings.stuck_after_seconds, csv_rows=bool(settings.report_dir))
     retries: List[str] = []  # collected from the worker threads, given to warn from this one
     servers = audit_fleet(
         targets,
-        lambda connection: read_server_jobs(connection, settings.stuck_after_seconds, on_retry=retries.append,
-                                            notebooks=settings.notebooks),
+        lambda target: read_server_jobs(target.connection, rules, target.name, on_retry=retries.append,
+                                        notebooks=settings.notebooks),
         max_workers=settings.max_workers,
     )
     for message in retries:
         warn(message)
-    window = AuditWindow(since=settings.since, start_ms=settings.window_start_ms, end_ms=settings.now_ms)
     report = build_report(servers, window, settings.stuck_after_seconds,
                           stale_after_seconds=settings.notebooks.stale_after_seconds,
                           quiet_for_seconds=settings.notebooks.quiet_for_seconds)
@@ -124,7 +128,7 @@ def run(options: OptionAdapter, check_mode: bool, warn: Callable[[str], None]) -
     report_files: Dict[str, str] = {}
     changed_files: List[str] = []
     if settings.report_dir:
-        contents = render_report_files(report, servers, window)
+        contents = render_report_files(report, servers)
         try:
             report_files, changed_files = write_report_files(settings.report_dir, contents, check_mode=check_mode)
         except OSError as exc:

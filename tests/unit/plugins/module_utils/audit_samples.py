@@ -1,31 +1,43 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to gisadmin.notebook_server
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A small fleet shared by the audit report tests: one quiet server, one busy one, one unreachable; their notebooks."""
+"""A small fleet shared by the audit report tests: one quiet server, one busy one, one unreachable; their notebooks.
+
+Jobs are server records, tallied as the reader tallies them (``tally_jobs``, stuck after 2 hours).
+"""
 
 from __future__ import annotations
 
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.model import AuditWindow
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.notebooks import AuditNotebook, ServerNotebooks
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import (
-    AuditJob,
-    AuditWindow,
-    ServerAudit,
-)
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import ServerAudit
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.tally import TallyRules, tally_jobs
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.times import iso_from_epoch_ms
 
 HOUR_MS = 3600 * 1000
 NOW_MS = 1_700_000_000_000
 WINDOW = AuditWindow(since="-24h", start_ms=NOW_MS - 24 * HOUR_MS, end_ms=NOW_MS)
+STUCK_AFTER_SECONDS = 7200.0
+RULES = TallyRules(WINDOW, STUCK_AFTER_SECONDS)
 
 
-def job(job_id, outcome, start_hours_ago, end_hours_ago=None, owner="alice", job_type="executeNotebook", stuck=False, status=None):
+def job(job_id, outcome, start_hours_ago, end_hours_ago=None, owner="alice", job_type="executeNotebook", status=None,
+        **extra):
+    """A job record as a server sends it, that ends the given way (a cancel is FAILED with isCancelled)."""
     statuses = {"active": "PROCESSING", "completed": "COMPLETED", "failed": "FAILED", "cancelled": "FAILED"}
-    start_ms = None if start_hours_ago is None else int(NOW_MS - start_hours_ago * HOUR_MS)
-    return AuditJob(
-        job_id=job_id, job_type=job_type, owner=owner, status=status or statuses[outcome], outcome=outcome,
-        start_ms=start_ms, end_ms=None if end_hours_ago is None else int(NOW_MS - end_hours_ago * HOUR_MS),
-        stuck=stuck, age_seconds=None if start_ms is None else (NOW_MS - start_ms) / 1000.0,
-    )
+    record = {"jobId": job_id, "type": job_type, "username": owner, "status": status or statuses[outcome],
+              "customAttributes": {"isCancelled": outcome == "cancelled"}}
+    if start_hours_ago is not None:
+        record["startTime"] = int(NOW_MS - start_hours_ago * HOUR_MS)
+    if end_hours_ago is not None:
+        record["endTime"] = int(NOW_MS - end_hours_ago * HOUR_MS)
+    record.update(extra)
+    return record
+
+
+def server(name, url, records, **fields):
+    """A reachable server whose records were tallied as the reader does it, on the clock NOW_MS."""
+    return ServerAudit(name=name, url=url, reachable=True, tally=tally_jobs(records, NOW_MS, RULES, name), **fields)
 
 
 def notebook(notebook_id, owner="alice", idle_hours=1.0, state="idle", busy=None, stale_after_hours=24.0):
@@ -61,21 +73,21 @@ def server_notebooks(*notebooks, complete=True, reasons=()):
 
 
 def fleet():
-    quiet = ServerAudit(name="nb-quiet", url="https://quiet.example.com:11443/arcgis", reachable=True, jobs=(
+    quiet = server("nb-quiet", "https://quiet.example.com:11443/arcgis", [
         job("jq1", "completed", 2, 1.5),
         job("jq2", "completed", 30, 29),  # finished before the window
         job("jq3", "active", 0.5, owner="bob", job_type="openNotebook"),
-    ), reported_total=3, elapsed_seconds=0.2, notebooks=server_notebooks(
+    ], reported_total=3, elapsed_seconds=0.2, notebooks=server_notebooks(
         notebook("nq1", "alice", idle_hours=2.0), notebook("nq2", "bob", idle_hours=30.0)))
-    busy = ServerAudit(name="nb-busy", url="https://busy.example.com/notebooks", reachable=True, jobs=(
-        job("jb1", "active", 5, stuck=True),
-        job("jb2", "active", 3, owner="bob", stuck=True),
+    busy = server("nb-busy", "https://busy.example.com/notebooks", [
+        job("jb1", "active", 5),  # stuck: active for longer than 2 hours
+        job("jb2", "active", 3, owner="bob"),  # stuck
         job("jb3", "active", 0.1),
         job("jb4", "failed", 4, 3.9, owner="carol"),
         job("jb5", "failed", 26, 25, owner="carol"),  # outside the window
         job("jb6", "completed", 10, 9, job_type="executeNotebookAsWebTool"),
         job("jb7", "cancelled", 1, 0.9, owner="carol"),
-    ), reported_total=7, elapsed_seconds=0.4, notebooks=server_notebooks(
+    ], reported_total=7, elapsed_seconds=0.4, notebooks=server_notebooks(
         notebook("nb1", "carol", idle_hours=0.5, state="busy"), notebook("nb2", "carol", idle_hours=0.05, busy=True)))
     down = ServerAudit(name="nb-down", url="https://down.example.com:11443/arcgis", reachable=False,
                        error="connection refused", elapsed_seconds=0.01)

@@ -12,7 +12,9 @@ import pytest
 import requests
 import urllib3
 
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.model import AuditWindow
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.reader import read_server_jobs
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.tally import TallyRules
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client import bodies
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import (
     BadResponseError,
@@ -115,7 +117,8 @@ def test_the_drain_is_not_idle_on_a_list_without_total(fake_server):
 
 def test_the_audit_reports_a_list_without_total_as_incomplete(fake_server):
     fake_server.script("admin/system/jobs", Reply(200, {"asyncJobs": [job("j1", "COMPLETED", end_ms=NOW_MS)]}))
-    jobs = read_server_jobs({"url": SITE, "token": GIVEN_TOKEN}, 7200.0)
+    rules = TallyRules(AuditWindow("-24h", NOW_MS - 24 * HOUR_MS, NOW_MS), 7200.0)
+    jobs = read_server_jobs({"url": SITE, "token": GIVEN_TOKEN}, rules)
     assert jobs.incomplete_reason.startswith("the jobs answer has no usable total")
 
 

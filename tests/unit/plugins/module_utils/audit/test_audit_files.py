@@ -13,7 +13,7 @@ import os
 import pytest
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit import files as audit_files
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import ServerAudit, build_report
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import build_report
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.files import (
     JOBS_COLUMNS,
     REPORT_FILE_NAMES,
@@ -25,7 +25,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.fil
     write_atomically,
     write_report_files,
 )
-from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.audit_samples import WINDOW, fleet, job
+from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.audit_samples import WINDOW, fleet, job, server
 
 
 def _rows(text):
@@ -33,7 +33,7 @@ def _rows(text):
 
 
 def test_jobs_csv_has_one_row_per_job_with_its_server():
-    rows = _rows(jobs_csv(fleet(), WINDOW))
+    rows = _rows(jobs_csv(fleet()))
     assert len(rows) == 10
     assert tuple(rows[0]) == JOBS_COLUMNS
     jb1 = next(row for row in rows if row["jobId"] == "jb1")
@@ -65,14 +65,13 @@ def test_spreadsheet_safe(value, expected):
 
 
 def test_formula_owner_is_neutralised_in_jobs_csv():
-    server = ServerAudit(name="nb", url="u", reachable=True, jobs=(job("j1", "active", 1, owner="=cmd|' /C calc'!A0"),))
-    rows = _rows(jobs_csv([server], WINDOW))
+    rows = _rows(jobs_csv([server("nb", "u", [job("j1", "active", 1, owner="=cmd|' /C calc'!A0")])]))
     assert rows[0]["username"] == "'=cmd|' /C calc'!A0"
 
 
 def test_report_files_render_all_four():
     report = build_report(fleet(), WINDOW, 7200.0)
-    contents = render_report_files(report, fleet(), WINDOW)
+    contents = render_report_files(report, fleet())
     assert tuple(contents) == REPORT_FILE_NAMES
     assert json.loads(contents["report.json"].decode("utf-8")) == report
 
@@ -89,6 +88,17 @@ def test_write_report_files_creates_the_directory_and_reports_changes(tmp_path):
     paths, changed = write_report_files(str(target), {"a.json": b"{}\n", "b.csv": b"y\n"})
     assert changed == ["b.csv"]
     assert sorted(os.listdir(str(target))) == ["a.json", "b.csv"]  # no temporary files left
+
+
+@pytest.mark.parametrize("existing, same", [
+    (b"abcdefghij", True), (b"abcdefghiX", False), (b"Xbcdefghij", False), (b"abcdefgh", False),
+    (b"abcdefghijk", False), (b"", False),
+])
+def test_content_is_compared_a_chunk_at_a_time(tmp_path, existing, same):
+    path = tmp_path / "jobs.csv"
+    path.write_bytes(existing)
+    assert audit_files._same_content(str(path), b"abcdefghij", chunk=4) is same
+    assert audit_files._same_content(str(tmp_path / "missing.csv"), b"") is False
 
 
 def test_check_mode_writes_nothing(tmp_path):

@@ -15,11 +15,12 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.fle
     build_targets,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import ServerJobs
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.tally import JobTally, tally_jobs
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import (
     AuthenticationError,
     TransportError,
 )
-from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.audit_samples import job
+from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.audit_samples import NOW_MS, RULES, job
 
 DEFAULTS = {"username": "admin", "password": "s3cr3t-Pa55", "validate_certs": True, "timeout": 30}
 
@@ -74,17 +75,17 @@ def test_audit_one_turns_any_error_into_an_unreachable_entry():
 def test_audit_fleet_keeps_order_and_isolates_failures():
     targets = [AuditTarget("nb%d" % i, {"url": "https://nb%d/arcgis" % i, "password": "pw"}) for i in range(6)]
 
-    def read(connection):
-        name = connection["url"].split("/")[2]
+    def read(target):
+        name = target.connection["url"].split("/")[2]
         if name == "nb3":
-            raise TransportError("connection refused", connection["url"])
-        return ServerJobs(jobs=(job(name + "-j", "active", 1),), reported_total=1)
+            raise TransportError("connection refused", target.connection["url"])
+        return ServerJobs(tally=tally_jobs([job(name + "-j", "active", 1)], NOW_MS, RULES, target.name), reported_total=1)
 
     entries = audit_fleet(targets, read, max_workers=4)
     assert [e.name for e in entries] == ["nb%d" % i for i in range(6)]
     assert [e.reachable for e in entries] == [True, True, True, False, True, True]
     assert entries[3].error == "connection refused"
-    assert entries[0].jobs[0].job_id == "nb0-j"
+    assert entries[0].tally.csv_rows.startswith(b"nb0,nb0-j,") and entries[3].tally.listed == 0
 
 
 def test_audit_fleet_runs_servers_concurrently():
@@ -100,13 +101,14 @@ def test_audit_fleet_runs_servers_concurrently():
         time.sleep(0.2)
         with lock:
             running.pop()
-        return ServerJobs(jobs=())
+        return ServerJobs(tally=JobTally())
 
     audit_fleet(targets, slow, max_workers=8)
     assert max(peak) == 8  # all eight were asked at once
 
 
 def test_audit_fleet_with_one_worker_and_no_targets():
-    assert audit_fleet([], lambda t: ServerJobs(jobs=())) == []
-    entries = audit_fleet([AuditTarget("a", {"url": "u"})], lambda t: ServerJobs(jobs=(), reported_total=0), max_workers=0)
+    assert audit_fleet([], lambda t: ServerJobs(tally=JobTally())) == []
+    entries = audit_fleet([AuditTarget("a", {"url": "u"})], lambda t: ServerJobs(tally=JobTally(), reported_total=0),
+                          max_workers=0)
     assert entries[0].reachable and entries[0].reported_total == 0

@@ -15,7 +15,12 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.htm
     render_html,
     timeline_svg,
 )
-from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.audit_samples import WINDOW, fleet, job
+from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.audit_samples import (
+    WINDOW,
+    fleet,
+    job,
+    server,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>alert("x")</script>&"\''
@@ -74,10 +79,9 @@ def test_attention_rows_are_highlighted():
 
 
 def test_everything_from_servers_is_escaped():
-    server = ServerAudit(name=HOSTILE, url=HOSTILE, reachable=True,
-                         jobs=(job("j1", "active", 1, owner=HOSTILE, job_type=HOSTILE),))
+    hostile = server(HOSTILE, HOSTILE, [job("j1", "active", 1, owner=HOSTILE, job_type=HOSTILE)])
     down = ServerAudit(name="down" + HOSTILE, url="u", reachable=False, error=HOSTILE)
-    page = render_html(build_report([server, down], WINDOW, 60.0))
+    page = render_html(build_report([hostile, down], WINDOW, 60.0))
     assert "<script>" not in page
     assert "script" not in _parse(page).tags
     assert page.count("&lt;script&gt;") >= 6

@@ -25,10 +25,12 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.rea
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import ServerAudit, build_report
 from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.audit_samples import (
+    RULES,
     WINDOW,
     fleet,
     job,
     notebook,
+    server,
     server_notebooks,
 )
 from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.fake_notebook_server import (
@@ -55,8 +57,7 @@ def _entry(report, name):
 
 
 def _unread(error="the server reported an error (code 500): notebooks are down"):
-    return ServerAudit(name="nb-blind", url="u", reachable=True, jobs=(job("j1", "completed", 2, 1),),
-                       notebooks=ServerNotebooks(error=error))
+    return server("nb-blind", "u", [job("j1", "completed", 2, 1)], notebooks=ServerNotebooks(error=error))
 
 
 def test_open_busy_stale_and_containers_per_server():
@@ -90,16 +91,14 @@ def test_a_server_whose_notebooks_could_not_be_read_is_flagged_never_quiet():
 
 
 def test_a_reachable_server_without_notebooks_data_is_flagged_too():
-    server = ServerAudit(name="nb", url="u", reachable=True, jobs=())
-    report = _report([server])
+    report = _report([ServerAudit(name="nb", url="u", reachable=True)])
     assert report["attention"][0]["reasons"] == ["notebooks not read: they were not asked for"]
 
 
 def test_incompletely_read_notebooks_are_flagged():
     partial = server_notebooks(notebook("n1"), complete=False,
                                reasons=("the kernels of container c-alice could not be read: HTTP 503",))
-    server = ServerAudit(name="nb", url="u", reachable=True, jobs=(), notebooks=partial)
-    report = _report([server])
+    report = _report([ServerAudit(name="nb", url="u", reachable=True, notebooks=partial)])
     assert _entry(report, "nb")["complete"] is False and _entry(report, "nb")["quiet"] is False
     assert report["attention"][0]["reasons"] == [
         "notebooks incomplete: the kernels of container c-alice could not be read: HTTP 503"]
@@ -116,12 +115,12 @@ def test_notebooks_csv_has_one_row_per_open_notebook():
         ("nb-busy", "nb2", "carol", "idle", "true", "false"),
     ]
     assert rows[1]["idle_seconds"] == "108000.0" and rows[2]["busy_reason"] == "kernel busy"
-    assert "notebooks.csv" in render_report_files(_report(), fleet(), WINDOW)
+    assert "notebooks.csv" in render_report_files(_report(), fleet())
 
 
 def test_a_formula_owner_is_neutralised_in_notebooks_csv():
-    server = ServerAudit(name="nb", url="u", reachable=True, notebooks=server_notebooks(notebook("n1", "=cmd|x")))
-    rows = list(csv.DictReader(io.StringIO(notebooks_csv([server]))))
+    formula = ServerAudit(name="nb", url="u", reachable=True, notebooks=server_notebooks(notebook("n1", "=cmd|x")))
+    rows = list(csv.DictReader(io.StringIO(notebooks_csv([formula]))))
     assert rows[0]["username"] == "'=cmd|x"
 
 
@@ -143,8 +142,8 @@ def test_the_reader_reads_the_notebooks_with_the_same_token(fake_server):
     fake_server.jobs = [server_job("j1")]
     fake_server.open_notebook("n1", "alice", "busy", NOW_MS - 40000)
     fake_server.open_notebook("n2", "bob", "idle", NOW_MS - 30 * 3600000)
-    read = read_server_jobs(_connection(), 7200.0, notebooks=SETTINGS)
-    assert [j.job_id for j in read.jobs] == ["j1"]
+    read = read_server_jobs(_connection(), RULES, "nb1", notebooks=SETTINGS)
+    assert read.tally.listed == 1 and read.tally.csv_rows.startswith(b"nb1,j1,")
     assert read.notebooks.read and read.notebooks.complete
     assert [(n.brief["id"], n.brief["busy"], n.stale) for n in read.notebooks.notebooks] == [
         ("n1", True, False), ("n2", False, True)]
@@ -155,8 +154,8 @@ def test_a_notebooks_failure_leaves_the_jobs_and_says_why(fake_server):
     fake_server.jobs = [server_job("j1")]
     fake_server.script("admin/notebooks", Reply(200, {"error": {"code": 403, "message": "Not permitted for " + PASSWORD}}))
     entry, = audit_fleet(build_targets([{"name": "nb1"}], _connection()),
-                         lambda connection: read_server_jobs(connection, 7200.0, notebooks=SETTINGS))
-    assert entry.reachable and [j.job_id for j in entry.jobs] == ["j1"]
+                         lambda target: read_server_jobs(target.connection, RULES, target.name, notebooks=SETTINGS))
+    assert entry.reachable and entry.tally.listed == 1 and entry.tally.csv_rows.startswith(b"nb1,j1,")
     assert not entry.notebooks.read and "Not permitted" in entry.notebooks.error
     assert PASSWORD not in entry.notebooks.error
 
@@ -165,6 +164,6 @@ def test_a_sessions_failure_is_an_incomplete_reading(fake_server):
     fake_server.open_notebook("n1", "alice", "idle", NOW_MS - 3600000)
     fake_server.script("admin/system/containers/c-alice/sessions",
                        *[Reply(503, "<html>down</html>", {"Content-Type": "text/html"})] * 5)
-    read = read_server_jobs(dict(_connection(), retries=0), 7200.0, notebooks=SETTINGS)
+    read = read_server_jobs(dict(_connection(), retries=0), RULES, notebooks=SETTINGS)
     assert read.notebooks.read and not read.notebooks.complete
     assert read.notebooks.notebooks[0].brief["busy"] is True

@@ -8,7 +8,9 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.fleet import audit_fleet, build_targets
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.reader import audit_job, read_server_jobs
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.model import AuditWindow, audit_job
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.reader import read_server_jobs
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.tally import TallyRules
 from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.fake_notebook_server import (
     HOUR_MS,
     NOW_MS,
@@ -43,6 +45,10 @@ def test_audit_job_carries_times_and_stuck():
     assert audit_job(record, NOW_MS, 4 * 3600.0).stuck is False
 
 
+# The window is on the controller's clock; ages and stuck are on each server's (the fake's Date header: NOW_MS).
+RULES = TallyRules(AuditWindow("-24h", NOW_MS - 24 * HOUR_MS, NOW_MS), 7200.0)
+
+
 def _connection(**connection):
     values = {"url": SITE, "username": USERNAME, "password": PASSWORD, "retries": 0}
     values.update(connection)
@@ -52,10 +58,12 @@ def _connection(**connection):
 def test_read_server_jobs_lists_everything_with_one_token(fake_server):
     fake_server.load([job("j%d" % i, "COMPLETED", end_ms=NOW_MS) for i in range(3)]
                      + [job("old", "PROCESSING", start_ms=NOW_MS - 5 * HOUR_MS)])
-    listing = read_server_jobs(_connection(), 7200.0)
-    assert [j.job_id for j in listing.jobs] == ["j0", "j1", "j2", "old"]
-    assert listing.reported_total == 4
-    assert [j.stuck for j in listing.jobs] == [False, False, False, True]
+    listing = read_server_jobs(_connection(), RULES, "nb1")
+    rows = [row.split(",") for row in listing.tally.csv_rows.decode().splitlines()]
+    assert [(row[0], row[1], row[10]) for row in rows] == [
+        ("nb1", "j0", "false"), ("nb1", "j1", "false"), ("nb1", "j2", "false"), ("nb1", "old", "true")]
+    assert listing.reported_total == 4 and listing.tally.listed == 4
+    assert [j.job_id for j in listing.tally.stuck_jobs] == ["old"]
     assert len(fake_server.tokens_issued) == 1
     assert len(fake_server.calls_to("/admin/system/jobs")) == 1
 
@@ -63,8 +71,8 @@ def test_read_server_jobs_lists_everything_with_one_token(fake_server):
 def test_ages_are_on_each_servers_clock(fake_server):
     """The fake server's Date header is NOW_MS, years before this host's clock: an hour-old job is an hour old."""
     fake_server.load([job("j1", "PROCESSING", start_ms=NOW_MS - HOUR_MS)])
-    audited = read_server_jobs(_connection(), 7200.0).jobs[0]
-    assert audited.age_seconds == pytest.approx(3600.0, abs=1) and audited.stuck is False
+    tally = read_server_jobs(_connection(), RULES).tally
+    assert tally.oldest_active.age_seconds == pytest.approx(3600.0, abs=1) and tally.stuck_jobs == []
 
 
 def test_a_refused_password_is_an_entry_without_the_password(fake_fleet):
@@ -75,8 +83,8 @@ def test_a_refused_password_is_an_entry_without_the_password(fake_fleet):
         {"name": "good", "url": good_site, "username": USERNAME, "password": PASSWORD},
         {"name": "bad", "url": bad_site, "username": USERNAME, "password": "Wrong-Pa55word-xyz"},
     ], {"retries": 0})
-    entries = audit_fleet(targets, lambda connection: read_server_jobs(connection, 7200.0))
-    assert entries[0].reachable and entries[0].jobs[0].job_id == "j1"
+    entries = audit_fleet(targets, lambda target: read_server_jobs(target.connection, RULES, target.name))
+    assert entries[0].reachable and entries[0].tally.csv_rows.startswith(b"good,j1,")
     assert entries[1].reachable is False
     assert "Invalid username or password" in entries[1].error
     assert "Wrong-Pa55word-xyz" not in entries[1].error

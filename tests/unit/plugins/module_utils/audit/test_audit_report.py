@@ -9,12 +9,12 @@ import json
 
 import pytest
 
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.formats import iso_time
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.model import audit_job, in_window
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import (
     SCHEMA_VERSION,
     ServerAudit,
     build_report,
-    in_window,
-    iso_time,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.markdown import markdown_summary
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.times import iso_from_epoch_ms
@@ -24,6 +24,7 @@ from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_util
     WINDOW,
     fleet,
     job,
+    server,
     server_notebooks,
 )
 
@@ -85,8 +86,7 @@ def test_fleet_totals_add_up():
 
 def test_attention_lists_unreachable_then_stuck_then_failed():
     servers = fleet() + [
-        ServerAudit(name="nb-failing", url="u", reachable=True, jobs=(job("jf", "failed", 2, 1),),
-                    notebooks=server_notebooks()),
+        server("nb-failing", "u", [job("jf", "failed", 2, 1)], notebooks=server_notebooks()),
         ServerAudit(name="nb-aaa-down", url="u", reachable=False, error="timed out"),
     ]
     attention = build_report(servers, WINDOW, 7200.0)["attention"]
@@ -95,9 +95,9 @@ def test_attention_lists_unreachable_then_stuck_then_failed():
 
 
 def test_incomplete_listing_needs_attention():
-    server = ServerAudit(name="nb", url="u", reachable=True, jobs=(job("j1", "completed", 2, 1),), reported_total=5,
-                         incomplete_reason="the server holds 5 jobs and 1 came back", notebooks=server_notebooks())
-    report = build_report([server], WINDOW, None)
+    partial = server("nb", "u", [job("j1", "completed", 2, 1)], reported_total=5,
+                     incomplete_reason="the server holds 5 jobs and 1 came back", notebooks=server_notebooks())
+    report = build_report([partial], WINDOW, None)
     assert report["servers"][0]["complete"] is False
     assert report["attention"][0]["severity"] == "incomplete"
     assert report["attention"][0]["reasons"] == ["listing incomplete: the server holds 5 jobs and 1 came back"]
@@ -105,9 +105,9 @@ def test_incomplete_listing_needs_attention():
 
 def test_a_listing_without_a_usable_total_is_not_complete():
     """The audit took a list without total for complete (issue 13, item 2)."""
-    server = ServerAudit(name="nb", url="u", reachable=True, jobs=(job("j1", "completed", 2, 1),),
-                         incomplete_reason="the jobs answer has no usable total (none sent)")
-    report = build_report([server], WINDOW, None)
+    partial = server("nb", "u", [job("j1", "completed", 2, 1)],
+                     incomplete_reason="the jobs answer has no usable total (none sent)")
+    report = build_report([partial], WINDOW, None)
     assert report["servers"][0]["complete"] is False and report["attention"][0]["severity"] == "incomplete"
 
 
@@ -130,10 +130,13 @@ def test_timeline_counts_starts_in_the_window():
 
 
 def test_a_job_without_times_counts_when_active_only():
-    assert in_window(job("a", "active", None), WINDOW)
-    assert not in_window(job("b", "completed", None), WINDOW)
-    assert in_window(job("c", "failed", 30, None), WINDOW) is False
-    assert in_window(job("d", "failed", 1, None), WINDOW)
+    def audited(record):
+        return audit_job(record, NOW_MS, 7200.0)
+
+    assert in_window(audited(job("a", "active", None)), WINDOW)
+    assert not in_window(audited(job("b", "completed", None)), WINDOW)
+    assert in_window(audited(job("c", "failed", 30, None)), WINDOW) is False
+    assert in_window(audited(job("d", "failed", 1, None)), WINDOW)
 
 
 def test_empty_fleet():
