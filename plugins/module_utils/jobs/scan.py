@@ -49,9 +49,12 @@ def scan(records: List[Any], query: JobsQuery, now_ms: int, complete: bool) -> T
         if end is not None and end.__class__ is not int:
             end = epoch_ms(end)
         if end is None:
-            final = final_by_status.get(status)
-            if final is None:
-                final = final_by_status[status] = status_is_final(status)
+            if status.__class__ is str:
+                final = final_by_status.get(status)
+                if final is None:
+                    final = final_by_status[status] = status_is_final(status)
+            else:  # a list or an object as a status: not a final word, and not a key the cache can hold
+                final = False
             active = not final
         else:
             active = False
