@@ -1,4 +1,4 @@
-"""B3: the audit role over a fleet (1,000 jobs per server, forks 5) vs pinging the same hosts, vs the uri baseline
+"""B3: the audit playbook over a fleet (1,000 jobs per server, forks 5) vs pinging the same hosts, vs the uri baseline
 per host, and over a fleet ten times larger.
 
 One fleet serves every B3 row: b3_fleet_servers sites (500) from b3_processes multi-site emulator
@@ -65,14 +65,14 @@ def measure(ctx: BenchContext) -> list:
         ctx.fleet.stop(servers)
     ours, ping, uri = Figure(samples["audit"]), Figure(samples["ping"]), Figure(samples["uri"])
     ours_large = Figure(samples["audit_large"])
-    what = "audit role, %d servers x %d jobs, forks %d" % (small, jobs, forks)
+    what = "audit playbook, %d servers x %d jobs, forks %d" % (small, jobs, forks)
     rows = [
         Row(id="B3", what=what + " vs ping of the same hosts", ours=ours, reference=ping,
             ratio=ratio(ours.value, ping.value), target="<= 0.25x ping floor", limit=0.25).judge(),
         Row(id="B3 vs uri", what="same audit vs the uri baseline per host", ours=ours, reference=uri,
             ratio=ratio(ours.value, uri.value), target="< 1x uri (minimum)", limit=0.999).judge(),
     ]
-    fleet_row = Row(id="B3 fleet", what="audit role, %d servers vs %d servers (%d jobs each, forks %d)" % (large, small, jobs, forks),
+    fleet_row = Row(id="B3 fleet", what="audit playbook, %d servers vs %d servers (%d jobs each, forks %d)" % (large, small, jobs, forks),
                     ours=ours_large, reference=ours, ratio=ratio(ours_large.value, ours.value),
                     target="<= 5x (10x the servers)", limit=5.0,
                     note="%d emulated servers served by %d emulator processes (--sites %d each); the %d are every %dth of them"

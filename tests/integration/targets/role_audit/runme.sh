@@ -23,6 +23,14 @@ run_audit() {
 echo "== the module takes its connection options from the action group's module_defaults"
 ansible-playbook "$here/files/module_defaults.yml" -i "$work/inventory.yml"
 
+echo "== a target that names no host fails with a message, and writes nothing"
+if ansible-playbook gisadmin.notebook_server.audit -i "$work/inventory.yml" -e target=no_such_group \
+        -e "audit_report_dir=$work/report" > "$work/empty.log" 2>&1; then
+    cat "$work/empty.log"; echo "an audit of no server passed" >&2; exit 1
+fi
+grep -q "audit_hosts names no inventory host" "$work/empty.log" || { cat "$work/empty.log"; exit 1; }
+test ! -e "$work/report" || { echo "an audit of no server wrote $work/report" >&2; exit 1; }
+
 echo "== check mode: the servers are read, nothing is written"
 run_audit --check > "$work/check.log" 2>&1 || { cat "$work/check.log"; exit 1; }
 test ! -e "$work/report" || { echo "check mode wrote $work/report" >&2; exit 1; }

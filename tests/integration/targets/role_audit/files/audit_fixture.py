@@ -330,7 +330,8 @@ def check_secrets(work, logs):
                 match = re.match(r"^(\S+)\s+:\s+ok=\d+.*?unreachable=(\d+)\s+failed=(\d+)", line)
                 if match:
                     recap[match.group(1)] = (int(match.group(2)), int(match.group(3)))
-    check(set(recap) >= {"nb-busy", "nb-quiet", "nb-faulty", "nb-down"}, "every host is in the play recap: %s" % recap)
+    # The playbook is one play on the controller: unreachable servers are findings of the report, not failed hosts.
+    check(set(recap) == {"localhost"}, "the controller alone is in the play recap: %s" % recap)
     check(all(value == (0, 0) for value in recap.values()), "no host failed or was unreachable: %s" % recap)
 
 
