@@ -281,33 +281,39 @@ def check_audit(events, work, controls):
     # The collection's audit playbook is one play on the controller: no task runs per server host.
     check_stats(events, "audit", ["localhost"])
     check_censored(events, "audit", AUDIT_ACTION, ["localhost"])
-    reports = task_results(events, "Record the audit report")
-    check(len(reports) == 1, "the audit report was recorded once (run_once): %s" % sorted(reports), _summary(events))
-    report = next(iter(reports.values()), {}).get("ansible_facts", {}).get("audit_report", {})
+    # The whole report is the censored module result; the fleet-level summary is a fact the job event shows.
+    summaries = task_results(events, "Record the audit summary")
+    check(len(summaries) == 1, "the audit summary was recorded once (run_once): %s" % sorted(summaries), _summary(events))
+    summary = next(iter(summaries.values()), {}).get("ansible_facts", {}).get("audit_summary", {})
+    check(sorted(summary) == ["attention", "fleet", "generated_at", "report_files", "schema_version", "top_owners",
+                              "window"], "the summary in the job event has the fleet-level keys only: %s" % sorted(summary))
     expected = {host: expected_figures(control) for host, control in controls.items()}
     check(expected == {"nb1": {"jobs_listed": 1, "active": 0, "completed": 1, "failed": 0},
                        "nb2": {"jobs_listed": 3, "active": 0, "completed": 2, "failed": 1}},
           "the emulators hold the jobs this target gave them", expected)
-    fleet = report.get("fleet", {})
+    fleet = summary.get("fleet", {})
     wanted = {"servers": 2, "reachable": 2, "unreachable": 0}
     wanted.update((key, sum(figures[key] for figures in expected.values())) for key in expected["nb1"])
     got = {key: fleet.get(key) for key in wanted}
     check(got == wanted, "the fleet figures in the job event match the emulators", {"event": got, "emulators": wanted})
-    for entry in report.get("servers", []):
-        got = {key: entry.get(key) for key in expected["nb1"]}
-        check(entry.get("reachable") is True and got == expected.get(entry.get("name")),
-              "%s: the figures in the job event match its emulator" % entry.get("name"),
-              {"event": entry, "emulator": expected.get(entry.get("name"))})
-    check([entry.get("name") for entry in report.get("servers", [])] == list(HOSTS), "one server entry per host",
-          report.get("servers"))
     report_dir = os.path.join(work, "report")
     written = sorted(os.listdir(report_dir)) if os.path.isdir(report_dir) else []
     check(written == ["jobs.csv", "notebooks.csv", "report.html", "report.json", "servers.csv"],
           "the report files: %s" % written)
+    check(summary.get("report_files") == {name: os.path.join(report_dir, name) for name in written},
+          "the job event names the report files", summary.get("report_files"))
     if "report.json" in written:
         with open(os.path.join(report_dir, "report.json"), encoding="utf-8") as handle:
-            on_disk = json.load(handle)["fleet"]
-        check(on_disk == fleet, "report.json has the fleet of the job event", {"report.json": on_disk, "event": fleet})
+            report = json.load(handle)
+        check(report["fleet"] == fleet, "report.json has the fleet of the job event",
+              {"report.json": report["fleet"], "event": fleet})
+        for entry in report.get("servers", []):
+            got = {key: entry.get(key) for key in expected["nb1"]}
+            check(entry.get("reachable") is True and got == expected.get(entry.get("name")),
+                  "%s: the figures in report.json match its emulator" % entry.get("name"),
+                  {"report.json": entry, "emulator": expected.get(entry.get("name"))})
+        check([entry.get("name") for entry in report.get("servers", [])] == list(HOSTS), "one server entry per host",
+              report.get("servers"))
     summaries = [event for event in events if event["event"] == "runner_on_ok"
                  and event["event_data"].get("task") == "Print the audit summary"]
     check(len(summaries) == 1 and "Notebook Server audit: 2 servers, 2 reachable" in summaries[0].get("stdout", ""),
