@@ -100,8 +100,13 @@ def shared_emulator(start_emulator):
 
 @pytest.fixture()
 def site(shared_emulator):
-    """The shared demo emulator, reset to its start state (jobs, notebooks, tokens, faults, log, clock, switches, mode)."""
+    """The shared demo emulator, reset to its start state (jobs, notebooks, tokens, faults, log, clock, switches, mode).
+
+    Its clock stands still until a test advances or scales it: a boundary such as "busy after 119 s, idle after 121 s"
+    then holds however slow the machine is.
+    """
     shared_emulator.control.reset()
+    shared_emulator.control.set_time_scale(0)
     shared_emulator.session.close()
     shared_emulator.session = requests.Session()
     return shared_emulator
@@ -171,8 +176,10 @@ class Fleet:
 
     def reset(self) -> None:
         self.portal.control.reset()
+        self.portal.control.set_time_scale(0)  # still until a test moves it, as for `site`
         for server in self.servers:
             server.control.reset()
+            server.control.set_time_scale(0)
 
 
 @pytest.fixture(scope="session")
