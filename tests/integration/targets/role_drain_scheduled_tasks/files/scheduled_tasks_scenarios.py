@@ -279,8 +279,7 @@ def scenario_check_mode(fleet):
           "the tasks are still active")
     facts = fleet.drain_facts()
     for host in ("nb1", "nb2"):
-        fact = facts.get(host) or {}
-        check(fact.get("paused_task_ids") == [], "%s records no pause in check mode: %s" % (host, fact))
+        check(facts.get(host) is None, "check mode records nothing in the fact cache for %s: %s" % (host, facts.get(host)))
 
 
 def scenario_an_incomplete_list_pauses_nothing(fleet):
@@ -291,6 +290,48 @@ def scenario_an_incomplete_list_pauses_nothing(fleet):
     check(fleet.task_writes() == [], "nothing is paused from a partial list: %s" % fleet.task_writes())
     check("is incomplete" in flat(output) and "none was paused" in flat(output), "the failure says why")
     check(fleet.jobs_requests() == 0, "no drain started")
+
+
+def scenario_a_bad_drain_option_after_the_pause(fleet):
+    """The tasks are paused, then the drain stops on a bad option: the host fails with the option named (not a
+    censored result), the pause is recorded at once, and the restore entry point resumes the task."""
+    task_id = fleet.add_task(0, "Paused, then a bad option")
+    output = fleet.play("drain.yml", expect_ok=False, extra_vars={"drain_quiet_for": "5 minutes"})
+    check(fleet.task(task_id)["taskState"] == "disabled", "the task was paused before the drain's options were read")
+    check("quiet_for" in output and "5 minutes" in output, "the failure names the bad option and its value")
+    check(fleet.jobs_requests() == 0, "no drain poll with a bad option")
+    facts = fleet.drain_facts()
+    for host in ("nb1", "nb2"):
+        fact = facts.get(host) or {}
+        check(fact.get("paused_task_ids") == [task_id] and fact.get("idle") is False,
+              "%s records the paused task and no idle verdict: %s" % (host, fact))
+    fleet.portal.clear_requests()
+    fleet.play("restore.yml")
+    check(fleet.task_writes() == [("enable", task_id, None)], "the restore resumes it: %s" % fleet.task_writes())
+
+
+def scenario_drained_again_after_a_timeout(fleet):
+    """A drain times out after it set READ_ONLY and paused a task; a check-mode drain, then a drain without
+    drain_pause_scheduled_tasks that ends idle, keep that record; the restore puts both back."""
+    task_id = fleet.add_task(0, "Paused across two drains")
+    blocking = fleet.servers[0].add_active_job(username="e_doe")
+    fleet.play("drain.yml", expect_ok=False, extra_vars={"drain_read_only": True, "drain_timeout": "3s"})
+    first = fleet.drain_facts()
+    check([server.state()["site_mode"] for server in fleet.servers] == ["READ_ONLY"] * 2, "both sites READ_ONLY")
+    check((first.get("nb1") or {}).get("stopped_by") == "timeout", "nb1 timed out: %s" % first.get("nb1"))
+    fleet.play("drain.yml", check_mode=True, extra_vars={"drain_read_only": True})
+    check(fleet.drain_facts() == first, "a check-mode drain leaves the cached record as it is")
+    fleet.servers[0].finish_job(blocking)
+    fleet.play("drain.yml", extra_vars={"drain_read_only": True, "drain_pause_scheduled_tasks": False})
+    facts = fleet.drain_facts()
+    for host in ("nb1", "nb2"):
+        fact = facts.get(host) or {}
+        check(fact.get("idle") is True and fact.get("read_only_set") is True and fact.get("paused_task_ids") == [task_id],
+              "%s: the second drain keeps what the first one changed: %s" % (host, fact))
+    fleet.portal.clear_requests()
+    fleet.play("restore.yml")
+    check([server.state()["site_mode"] for server in fleet.servers] == ["EDITABLE"] * 2, "both sites EDITABLE again")
+    check(fleet.task_writes() == [("enable", task_id, None)], "the task is resumed once: %s" % fleet.task_writes())
 
 
 def scenario_the_audit_counts_the_tasks(fleet):
@@ -326,6 +367,8 @@ SCENARIOS = {
     "undoing_fails_too": scenario_undoing_fails_too_then_restore,
     "check_mode": scenario_check_mode,
     "incomplete_list": scenario_an_incomplete_list_pauses_nothing,
+    "bad_option": scenario_a_bad_drain_option_after_the_pause,
+    "drained_again": scenario_drained_again_after_a_timeout,
     "audit": scenario_the_audit_counts_the_tasks,
 }
 
