@@ -239,11 +239,11 @@ blocking_jobs:
       type: int
       sample: 1714543200000
     endTime:
-      description: When the job ended, epoch milliseconds; null while it runs.
+      description: When the job ended, epoch milliseconds; null while it runs (and for a placeholder of 0 or less).
       type: int
       sample: null
     active:
-      description: Whether the job counts as running work (no C(endTime), no final status; a requested cancel too).
+      description: Whether the job counts as running work (no C(endTime) above 0, no final status; a requested cancel too).
       type: bool
       sample: true
     stuck:

@@ -128,6 +128,7 @@ jobs:
       description:
         - The job is work - it has no C(endTime) and no final status (C(COMPLETED), C(FAILED), C(CANCELLED),
           C(ERROR)). C(SUBMITTED), C(PROCESSING) and any other status count, a requested cancel too.
+        - An C(endTime) of 0 or less (a placeholder some servers send while a job runs) counts as no C(endTime).
       type: bool
       sample: true
     stuck:

@@ -155,8 +155,13 @@ def tally_jobs(records: Sequence[Any], now_ms: int, rules: TallyRules, server_na
             if status.__class__ is not str or not status:
                 status = NO_STATUS
             end = get("endTime")
-            if end is not None and end.__class__ is not int:
-                end = epoch_ms(end)
+            if end is not None:  # as classify: an endTime <= 0 is a placeholder, read as absent (no end, no duration)
+                if end.__class__ is not int:
+                    end = epoch_ms(end)
+                    if end is not None and end <= 0:
+                        end = None
+                elif end <= 0:  # the common case, a positive int, pays this one comparison
+                    end = None
             start = get("startTime")
             if start.__class__ is not int:  # an int from JSON skips the conversion (bool is excluded)
                 start = epoch_ms(start)

@@ -70,11 +70,11 @@ class JobFacts(NamedTuple):
     job_type: str
     owner: str
     status: str  # as sent, or UNKNOWN
-    active: bool  # no final status and no endTime: still work, even with a cancel requested
+    active: bool  # no final status and no endTime (> 0): still work, even with a cancel requested
     stuck: bool
     cancelled: bool
     start_ms: Optional[int]
-    end_ms: Optional[int]
+    end_ms: Optional[int]  # None also for a placeholder endTime <= 0
     age_seconds: Optional[float]
 
 
@@ -83,14 +83,22 @@ def classify(record: Any, now_ms: int, stuck_after_seconds: Optional[float]) -> 
 
     A job is finished only by a final status or an ``endTime``; a cancel that is only requested
     (``isCancelled`` on a running job) is still work. Anything in the list that is not a record is work too.
+    Servers omit ``endTime`` while a job runs, and some send 0 or -1 instead: an ``endTime`` <= 0 (after the
+    lenient parse) is read as absent - no end, no end time, no duration; the status decides. ``jobs/scan.py``
+    and ``audit/tally.py`` apply the same rule inline, and unit tests hold the three to the same answers.
     """
     if not isinstance(record, dict):
         return JobFacts(record, NOT_A_RECORD, "", "", NO_STATUS, True, False, False, None, None, None)
     get = record.get
     status = get("status")
     end_ms = get("endTime")
-    if end_ms is not None and end_ms.__class__ is not int:
-        end_ms = epoch_ms(end_ms)
+    if end_ms is not None:  # an endTime <= 0 is a placeholder, not an end: read as absent
+        if end_ms.__class__ is not int:
+            end_ms = epoch_ms(end_ms)
+            if end_ms is not None and end_ms <= 0:
+                end_ms = None
+        elif end_ms <= 0:  # the common case, a positive int, pays this one comparison
+            end_ms = None
     active = end_ms is None and status_is_active(status)
     start_ms = get("startTime")
     if start_ms.__class__ is not int:  # the common case, an int from JSON, skips the conversion (bool is excluded)

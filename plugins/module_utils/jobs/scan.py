@@ -46,8 +46,13 @@ def scan(records: List[Any], query: JobsQuery, now_ms: int, complete: bool) -> T
         get = record.get
         status = get("status")
         end = get("endTime")
-        if end is not None and end.__class__ is not int:
-            end = epoch_ms(end)
+        if end is not None:  # as classify: an endTime <= 0 is a placeholder, read as absent
+            if end.__class__ is not int:
+                end = epoch_ms(end)
+                if end is not None and end <= 0:
+                    end = None
+            elif end <= 0:  # the common case, a positive int, pays this one comparison
+                end = None
         if end is None:
             if status.__class__ is str:
                 final = final_by_status.get(status)

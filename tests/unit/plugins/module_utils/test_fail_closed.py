@@ -30,6 +30,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain.tas
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain.policy import DrainPolicy
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.drain.waiter import WaitSettings
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs import listing as jobs_listing
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.model import classify, is_finished, job_brief
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.task import run as run_jobs_info
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.site.task import run_job, run_jobs_cleanup
 from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.fake_notebook_server import (
@@ -300,3 +301,82 @@ def test_a_generated_token_is_renewed_before_it_expires(fake_server, monkeypatch
     clock.now += 29.5 * 60  # within a minute of expiry
     client.get_json("mode")
     assert len(fake_server.tokens_issued) == 2
+
+
+# -- 11. a placeholder endTime is not an end ---------------------------------------------------------
+# Servers omit endTime while a job runs; an endTime <= 0 (0, -1, "0", "-1") is a placeholder, read as absent:
+# the status decides, and an active or unknown status is work. It made such a job finished: idle, dropped from the audit.
+
+PLACEHOLDER_ENDS = [0, -1, "0", "-1"]
+RUNNING_STATUSES = ["PROCESSING", "QUEUED_FOR_RETRY"]  # a documented active status, and one no document names
+AUDIT_RULES = TallyRules(AuditWindow("-24h", NOW_MS - 24 * HOUR_MS, NOW_MS), 7200.0)
+
+
+@pytest.mark.parametrize("status", RUNNING_STATUSES)
+@pytest.mark.parametrize("end", PLACEHOLDER_ENDS, ids=repr)
+def test_a_placeholder_end_time_does_not_finish_a_running_job(status, end):
+    record = job("j1", status, start_ms=NOW_MS - 3 * HOUR_MS, end_ms=end)
+    facts = classify(record, NOW_MS, 7200.0)
+    assert is_finished(record) is False and facts.active is True and facts.stuck is True
+    assert facts.end_ms is None and job_brief(facts)["endTime"] is None  # no end time made of the placeholder
+
+
+@pytest.mark.parametrize("status", RUNNING_STATUSES)
+@pytest.mark.parametrize("end", PLACEHOLDER_ENDS, ids=repr)
+def test_the_info_summary_is_not_idle_for_a_running_job_with_a_placeholder_end_time(fake_server, status, end):
+    fake_server.load([job("j1", status, end_ms=end), job("j2", "COMPLETED", end_ms=NOW_MS)])
+    result = run_jobs_info(_options(), False, _quiet)
+    assert result["complete"] is True
+    assert result["summary"]["idle"] is False and result["summary"]["active"] == 1
+    assert result["summary"]["oldest_active"]["jobId"] == "j1" and result["summary"]["oldest_active"]["endTime"] is None
+    assert [record["active"] for record in result["jobs"]] == [True, False]
+
+
+@pytest.mark.parametrize("status", RUNNING_STATUSES)
+@pytest.mark.parametrize("end", PLACEHOLDER_ENDS, ids=repr)
+def test_the_drain_waits_for_a_running_job_with_a_placeholder_end_time(fake_server, status, end):
+    fake_server.load([job("j1", status, start_ms=NOW_MS - 60000, end_ms=end)])
+    returned = _drain(fake_server, timeout=2.0)
+    assert returned["idle"] is False and returned["stopped_by"] == "timeout"
+    assert [item["jobId"] for item in returned["blocking_jobs"]] == ["j1"]
+    assert returned["blocking_jobs"][0]["active"] is True and returned["blocking_jobs"][0]["endTime"] is None
+
+
+@pytest.mark.parametrize("status", RUNNING_STATUSES)
+@pytest.mark.parametrize("end", PLACEHOLDER_ENDS, ids=repr)
+def test_the_audit_counts_a_running_job_with_a_placeholder_end_time_as_active(fake_server, status, end):
+    fake_server.load([job("j1", status, start_ms=NOW_MS - 3 * HOUR_MS, end_ms=end)])
+    tally = read_server_jobs({"url": SITE, "token": GIVEN_TOKEN}, AUDIT_RULES, "nb1").tally
+    assert tally.counts["active"] == 1 and tally.counts["jobs"] == 1
+    assert [item.job_id for item in tally.stuck_jobs] == ["j1"] and tally.oldest_active.job_id == "j1"
+    assert tally.stuck_jobs[0].end_ms is None
+
+
+@pytest.mark.parametrize("end", PLACEHOLDER_ENDS, ids=repr)
+def test_the_job_module_cancels_a_running_job_with_a_placeholder_end_time(fake_server, end):
+    fake_server.load([job("j1", "PROCESSING", end_ms=end)])
+    result = run_job(_options(job_id=["j1"]), True, _quiet)
+    assert result["cancelled_job_ids"] == ["j1"] and result["already_finished_job_ids"] == []
+    assert result["jobs"][0]["active"] is True
+
+
+@pytest.mark.parametrize("end", [-1, "0"], ids=repr)
+def test_a_finished_job_with_a_placeholder_end_time_has_no_end_time_and_no_duration(fake_server, end):
+    """The status decides; the placeholder makes no end time in 1969 and no duration, and the start dates the job."""
+    fake_server.load([job("j1", "FAILED", start_ms=NOW_MS - HOUR_MS, end_ms=end)])
+    tally = read_server_jobs({"url": SITE, "token": GIVEN_TOKEN}, AUDIT_RULES, "nb1").tally
+    assert tally.counts["active"] == 0 and tally.counts["failed"] == 1  # in the window by its start
+    assert tally.failed_jobs[0].end_ms is None
+    assert tally.csv_rows == b"nb1,j1,executeNotebook,alice,FAILED,failed,2024-05-01T07:00:00Z,,,3600.0,false,true\n"
+
+
+@pytest.mark.parametrize("end", [NOW_MS - 1000, str(NOW_MS - 1000), 1], ids=repr)
+def test_a_positive_end_time_still_finishes_a_running_job(fake_server, end):
+    record = job("j1", "PROCESSING", start_ms=NOW_MS - 3 * HOUR_MS, end_ms=end)
+    assert is_finished(dict(record)) is True and classify(dict(record), NOW_MS, 7200.0).end_ms == int(end)
+    fake_server.load([record])
+    summary = run_jobs_info(_options(), False, _quiet)["summary"]
+    assert summary["idle"] is True and summary["active"] == 0
+    assert _drain(fake_server)["idle"] is True
+    tally = read_server_jobs({"url": SITE, "token": GIVEN_TOKEN}, AUDIT_RULES, "nb1").tally
+    assert tally.counts["active"] == 0 and tally.stuck_jobs == []

@@ -90,7 +90,7 @@ def test_the_tally_classifies_each_kind_of_record_as_classify_does():
     """The loop inlines classify's rule for speed: for every combination the two must agree (as for jobs/scan.py)."""
     statuses = ["SUBMITTED", "PROCESSING", "COMPLETED", "failed", "CANCELLING", "CANCELLED", "canceled", "ERROR", "",
                 None, 7]
-    ends = [None, NOW_MS - 1000, "1699999000000", "soon", True]
+    ends = [None, NOW_MS - 1000, "1699999000000", "soon", True, 0, -1, "0", "-1", 1, "1", -1.5, "0.5"]  # <= 0: absent
     starts = [NOW_MS - 3 * HOUR_MS, NOW_MS - 60000, None, "1699990000000", float("inf"), "bad", NOW_MS + 5000]
     cancels = [None, {"isCancelled": True}, {"isCancelled": "yes"}]
     records = [{"jobId": "j%d" % n, "type": "executeNotebook", "username": "alice", "status": status, "startTime": start,

@@ -25,7 +25,7 @@ def test_scan_says_what_classify_says_for_every_kind_of_record():
     """The loop inlines classify's rule for speed: for every combination the two must agree."""
     statuses = ["SUBMITTED", "PROCESSING", "COMPLETED", "failed", "CANCELLING", "ERROR", "", None, 7, ["COMPLETED"],
                 {"state": "COMPLETED"}]
-    ends = [None, NOW_MS - 1000, "1714550000000", "soon", True]
+    ends = [None, NOW_MS - 1000, "1714550000000", "soon", True, 0, -1, "0", "-1", 1, "1", -1.5, "0.5"]  # <= 0: absent
     starts = [NOW_MS - 3 * HOUR_MS, NOW_MS - 60000, None, "1714540000000", float("inf"), "bad"]
     records = [dict(job("j%d" % n, status=status, start_ms=start), endTime=end)
                for n, (status, end, start) in enumerate(itertools.product(statuses, ends, starts))]
