@@ -118,12 +118,15 @@ def list_notebooks(client: Any) -> NotebookPages:
     """Every open notebook, page by page until ``total`` is read; ``complete`` says whether nothing is missing.
 
     Without a usable ``total``, or when the total changes between pages (notebooks opened or closed meanwhile,
-    so a page may have shifted past one), the list is never known to be complete.
+    so a page may have shifted past one), the list is never known to be complete. Each page after the first
+    starts one place early, on the last notebook already read: a page that does not begin with it has shifted
+    (one closed and another opened between the reads leave the total as it was, and a notebook unread).
     """
     records: List[Any] = []
     seen: set = set()
     start, requests, total = 1, 0, None
     reason: Optional[str] = None
+    last_id: Optional[str] = None
     while True:
         answer = _page(client, start)
         requests += 1
@@ -153,6 +156,10 @@ def list_notebooks(client: Any) -> NotebookPages:
             # A server that ignores start sends the first page again and again.
             reason = reason or "the page from start=%d held only notebooks already read" % start
             break
+        if requests > 1 and last_id is not None and _notebook_id(page[0]) != last_id and reason is None:
+            reason = ("the notebooks changed while they were read (the page from start=%d did not begin with %s, "
+                      "the last one read before)" % (start, last_id))
+        last_id = _notebook_id(page[-1])
         if total is not None and start - 1 + len(page) >= total:
             break
         if answer.get("nextStart") is not None and read_count(answer.get("nextStart")) is None:
@@ -160,7 +167,7 @@ def list_notebooks(client: Any) -> NotebookPages:
         if requests >= MAX_PAGES:
             reason = reason or "more than %d pages of notebooks; at most %d are ever read" % (MAX_PAGES, MAX_PAGES)
             break
-        start = _next_start(answer, start, len(page))
+        start = _next_start(answer, start, len(page)) - 1  # one place early: see the docstring
     odd = sum(1 for record in records if _notebook_id(record) is None)
     if odd:
         reason = "%s of the notebooks list %s not a notebook record" % (plural(odd, "item"), "is" if odd == 1 else "are")

@@ -35,7 +35,7 @@ def test_pages_past_100_until_total_is_read(fake_server):
     assert (pages.total, pages.complete, pages.requests) == (250, True, 3)
     calls = fake_server.calls_to("/admin/notebooks")
     assert [(c.form["start"], c.form["num"], c.form["f"]) for c in calls] == [
-        ("1", "100", "json"), ("101", "100", "json"), ("201", "100", "json")]
+        ("1", "100", "json"), ("100", "100", "json"), ("199", "100", "json")]  # one place early: see the next test
 
 
 def test_exactly_one_page(fake_server):
@@ -74,7 +74,7 @@ def test_a_total_that_changes_between_pages_is_incomplete(fake_server):
     _open(fake_server, 150)
 
     def closing_one(call):
-        if call.form["start"] == "101":
+        if call.form["start"] == "100":
             fake_server.notebooks.pop(0)  # one closed meanwhile: every later notebook moved up a place
         return fake_server.answer(call)
 
@@ -82,6 +82,24 @@ def test_a_total_that_changes_between_pages_is_incomplete(fake_server):
     pages = list_notebooks(make_client(fake_server))
     assert not pages.complete
     assert pages.incomplete_reason == "the notebooks changed while they were read (a total of 150, then 149)"
+
+
+def test_one_closed_and_one_opened_between_pages_is_incomplete(fake_server):
+    # The total stays 150, yet every notebook after the first moved up a place: the 101st would go unread.
+    _open(fake_server, 150)
+    late = fake_server.notebooks[-1]
+
+    def swapping(call):
+        if call.form["start"] != "1" and fake_server.notebooks[0] is not late:
+            fake_server.notebooks.pop(0)
+            fake_server.notebooks.append(dict(late, id="f" * 32))
+        return fake_server.answer(call)
+
+    fake_server.script("admin/notebooks", swapping, swapping)
+    pages = list_notebooks(make_client(fake_server))
+    assert pages.total == 150 and not pages.complete
+    assert pages.incomplete_reason.startswith("the notebooks changed while they were read (the page from start=100 "
+                                              "did not begin with ")
 
 
 def test_a_server_that_ignores_start_does_not_loop(fake_server):
@@ -95,7 +113,7 @@ def test_a_server_that_ignores_start_does_not_loop(fake_server):
     fake_server.script("admin/notebooks", *[first_page] * 10)
     pages = list_notebooks(make_client(fake_server))
     assert not pages.complete and pages.requests == 2
-    assert pages.incomplete_reason == "the page from start=101 held only notebooks already read"
+    assert pages.incomplete_reason == "the page from start=100 held only notebooks already read"
 
 
 @pytest.mark.parametrize("total, reason", [
