@@ -7,7 +7,9 @@ A Portal list answers ``{"total": N, "start": S, "num": n, "nextStart": S2, "<ke
 ``nextStart`` -1 on the last page. A list is complete only when every page was read, the Portal's ``total``
 stayed the same from the first page to the last, and exactly that many records came back: anything else
 (no usable ``total``, a ``nextStart`` that does not move on, items that are not records, a list that changed
-while it was read) is said to be incomplete, with the reason.
+while it was read) is said to be incomplete, with the reason. Each page after the first starts one place
+early, on the last record already read: a page that does not begin with it has shifted (one record gone and
+another come between the reads leave the total as it was, and a record unread).
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ def read_pages(client: Any, path: str, key: str, params: Optional[Mapping[str, A
     requests = 0
     start = 1
     reason: Optional[str] = None
+    last_id: Optional[str] = None  # of the last record read, when the next page starts on it
     while True:
         answer = client.get_json(path, dict(params or {}, start=start, num=page_size))
         requests += 1
@@ -89,6 +92,10 @@ def read_pages(client: Any, path: str, key: str, params: Optional[Mapping[str, A
             raise portal_error(BadResponseError("the answer of %s has no %s list; is portal_url the Portal root, e.g. "
                                                 "https://gis.example.com/portal?" % (path, key)), client)
         page = answer[key]
+        if last_id is not None and page and reason is None and (
+                page[0].__class__ is not dict or page[0].get(id_key) != last_id):
+            reason = ("the list changed while it was read (the page at start=%d did not begin with %s, the last "
+                      "record read before)" % (start, last_id))
         total = read_count(answer.get("total"))
         if total is None or total < 0:
             sent = answer.get("total")
@@ -120,7 +127,11 @@ def read_pages(client: Any, path: str, key: str, params: Optional[Mapping[str, A
         if requests >= max_pages:
             reason = reason or "the list is longer than %d pages; the rest was not read" % max_pages
             break
-        start = following
+        tail = page[-1]
+        # One place early, when that still moves on (a page of one record would be read for ever).
+        overlap = following - 1 > start and tail.__class__ is dict and isinstance(tail.get(id_key), str)
+        last_id = tail.get(id_key) if overlap else None
+        start = following - 1 if overlap else following
     if odd:
         reason = "%s of the list %s not a record" % (plural(odd, "item"), "is" if odd == 1 else "are")
     elif reason is None and len(set(totals)) > 1:

@@ -68,7 +68,8 @@ def test_every_page_is_read_when_the_portal_caps_a_page(fake_server):
     assert [record["id"] for record in listing.records] == ["t%02d" % index for index in range(25)]
     assert (listing.complete, listing.total, listing.requests, listing.incomplete_reason) == (True, 25, 3, None)
     pages = [call for call in fake_server.calls if call.sharing_path == ALL_TASKS]
-    assert [(call.field("start"), call.field("num")) for call in pages] == [("1", "100"), ("11", "100"), ("21", "100")]
+    # Each page after the first starts on the last task read, to see whether the list shifted meanwhile.
+    assert [(call.field("start"), call.field("num")) for call in pages] == [("1", "100"), ("10", "100"), ("19", "100")]
 
 
 def test_one_page_when_the_portal_sends_everything(fake_server):
@@ -105,12 +106,12 @@ def test_anything_unread_makes_the_list_incomplete(fake_server, replies, reason)
 
 def test_without_next_start_the_total_says_whether_more_follow(fake_server):
     first = Reply(200, {"total": 3, "tasks": tasks(2)})
-    second = Reply(200, {"total": 3, "tasks": [scheduled_task("t02")]})
+    second = Reply(200, {"total": 3, "tasks": [scheduled_task("t01"), scheduled_task("t02")]})
     fake_server.script(ALL_TASKS_URL_PATH, first, second)
     with portal_client() as client:
         listing = read_pages(client, ALL_TASKS, "tasks")
     assert listing.complete and listing.requests == 2
-    assert [call.field("start") for call in fake_server.calls if call.sharing_path == ALL_TASKS] == ["1", "3"]
+    assert [call.field("start") for call in fake_server.calls if call.sharing_path == ALL_TASKS] == ["1", "2"]
 
 
 def test_a_record_met_twice_is_kept_once(fake_server):
@@ -121,6 +122,25 @@ def test_a_record_met_twice_is_kept_once(fake_server):
         listing = read_pages(client, ALL_TASKS, "tasks")
     assert [record["id"] for record in listing.records] == ["t00", "t01", "t02"]
     assert listing.complete
+
+
+def test_one_task_gone_and_one_come_between_pages_is_incomplete(fake_server):
+    # The total stays 25, yet every task after the first moved up a place: the 11th would go unread.
+    fake_server.portal_tasks = tasks(25)
+    fake_server.page_cap = 10
+    original = fake_server.answer
+
+    def swapping(call):
+        if call.field("start") != "1" and fake_server.portal_tasks[0]["id"] == "t00":
+            fake_server.portal_tasks.pop(0)
+            fake_server.portal_tasks.append(scheduled_task("t99"))
+        return original(call)
+
+    fake_server.script(ALL_TASKS_URL_PATH, swapping, swapping, swapping)
+    with portal_client() as client:
+        listing = read_pages(client, ALL_TASKS, "tasks")
+    assert listing.total == 25 and listing.complete is False
+    assert "changed while it was read (the page at start=10 did not begin with t09" in listing.incomplete_reason
 
 
 def test_a_list_longer_than_the_page_limit_is_incomplete(fake_server):
