@@ -44,7 +44,7 @@ options:
       - An entry without a URL or without credentials, or with a connection option that is not of its type (such as
         V(timeout=30s)), is reported as unreachable with the cause (the server, the option and its value); it does not
         fail the task, and the other entries are audited. The entries' options are checked by the module, entry by
-        entry, with the rules of the top-level options of the same name: V("30") is a fine O(servers[].timeout).
+        entry, with the rules of the top-level options of the same name (so V("30") is a fine O(servers[].timeout)).
     type: list
     elements: dict
     required: true
