@@ -83,4 +83,3 @@ def test_a_bad_option_is_named_before_a_missing_url_and_never_shows_a_secret():
     targets = build_targets([{"name": "nb4", "timeout": "s3cr3t-Pa55"}], DEFAULTS)
     assert targets[0].setup_error == ("nb4: option timeout (host variable notebook_server_timeout) must be a number, "
                                       "not '********'")
-
