@@ -41,8 +41,10 @@ options:
     description:
       - The servers to audit. Each entry may set its own connection options; those it leaves out fall back to the
         top-level options of the same name.
-      - An entry without a URL or without credentials is reported as unreachable with the cause; it does not fail
-        the task.
+      - An entry without a URL or without credentials, or with a connection option that is not of its type (such as
+        V(timeout=30s)), is reported as unreachable with the cause (the server, the option and its value); it does not
+        fail the task, and the other entries are audited. The entries' options are checked by the module, entry by
+        entry, with the rules of the top-level options of the same name (so V("30") is a fine O(servers[].timeout)).
     type: list
     elements: dict
     required: true
@@ -71,24 +73,25 @@ options:
         description: The referer tokens are generated for, sent as the C(Referer) header of every request.
         type: str
       token_expiration:
-        description: Lifetime asked for generated tokens, in minutes.
-        type: int
+        description: Lifetime asked for generated tokens, in minutes, an integer.
+        type: raw
       token_location:
-        description: Where the token travels, V(body) (POST body) or V(header) (C(X-Esri-Authorization)).
+        description:
+          - Where the token travels, V(body) (POST body) or V(header) (C(X-Esri-Authorization)).
+          - Any other value is this entry's error.
         type: str
-        choices: [body, header]
       validate_certs:
-        description: Whether to verify the server's TLS certificate.
-        type: bool
+        description: Whether to verify the server's TLS certificate, a boolean.
+        type: raw
       ca_path:
         description: A CA bundle (PEM) to verify the server's certificate with.
         type: path
       timeout:
-        description: Seconds to wait for the connection and for each answer.
-        type: float
+        description: Seconds to wait for the connection and for each answer, a number.
+        type: raw
       retries:
-        description: How many times a failed idempotent request is retried.
-        type: int
+        description: How many times a failed idempotent request is retried, an integer.
+        type: raw
   url:
     description:
       - The site URL for entries of O(servers) that set none. Rarely useful, except through C(module_defaults).

@@ -13,8 +13,8 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.notebooks import ServerNotebooks
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import ServerAudit, ServerJobs
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.server_options import check_server_options
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import NotebookServerError, cause
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import CONNECTION_OPTION_NAMES
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.secrets import public_url, redact
 
 SECRET_KEYS = ("password", "token")
@@ -27,7 +27,7 @@ class AuditTarget:
 
     name: str
     connection: Dict[str, Any] = field(repr=False)
-    # Set when the options alone show the server cannot be asked (no URL, no credentials).
+    # Set when the options alone show the server cannot be asked (an option of the wrong type, no URL, no credentials).
     setup_error: Optional[str] = None
 
     @property
@@ -42,17 +42,24 @@ ReadJobs = Callable[[AuditTarget], ServerJobs]
 def build_targets(servers: Sequence[Dict[str, Any]], defaults: Dict[str, Any]) -> List[AuditTarget]:
     """Merge each server's connection options over the defaults (the task's own connection options).
 
-    A server without a URL or credentials is still a target, with a ``setup_error``: one badly configured
-    inventory host must not stop the audit of the others.
+    A server with a badly typed option (``timeout: 30s``), or without a URL or credentials, is still a target,
+    with a ``setup_error`` naming it, the option and the cause: one badly configured inventory host must not stop
+    the audit of the others. The module takes each server's options as they come (``raw``) so that this check,
+    not its own validation, judges them.
     """
     targets: List[AuditTarget] = []
     seen: Dict[str, int] = {}
     for index, server in enumerate(servers):
+        name = str(server.get("name") or public_url(server.get("url") or defaults.get("url")) or "server %d" % (index + 1))
+        options, problems = check_server_options(name, server)
         connection = dict(defaults)
-        connection.update({key: value for key, value in server.items() if key in CONNECTION_OPTION_NAMES and value is not None})
-        name = str(server.get("name") or public_url(connection.get("url")) or "server %d" % (index + 1))
+        connection.update(options)
         setup_error = None
-        if not connection.get("url"):
+        if problems:
+            # A wrong option is never echoed with a secret in it, whatever was put where.
+            secrets = [str(connection[key]) for key in SECRET_KEYS if connection.get(key)]
+            setup_error = redact("; ".join(problems), secrets)
+        elif not connection.get("url"):
             setup_error = "no url is set for this server"
         elif not (connection.get("token") or (connection.get("username") and connection.get("password"))):
             setup_error = "no credentials are set for this server: a token, or a username and a password"

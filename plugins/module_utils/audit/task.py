@@ -44,11 +44,16 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.times imp
 def _argument_spec() -> Dict[str, Dict[str, Any]]:
     # The shared connection options are every server's defaults, so none of them is required at the top,
     # and each server may set any of them (without the defaults and environment fallbacks of the top level).
+    # A server's options that a conversion can refuse (a number, a boolean, a choice) are taken as they come:
+    # build_targets checks them per server, so one host's bad value is its own error, not the whole audit's.
     top = {name: dict(spec) for name, spec in CONNECTION_ARGSPEC.items()}
     top["url"].pop("required", None)
     per_server: Dict[str, Dict[str, Any]] = {"name": {"type": "str"}}
     for name, spec in CONNECTION_ARGSPEC.items():
-        per_server[name] = {key: value for key, value in spec.items() if key in ("type", "no_log", "choices")}
+        kind = spec.get("type", "str")
+        per_server[name] = {"type": kind if kind in ("str", "path") else "raw"}
+        if "no_log" in spec:
+            per_server[name]["no_log"] = spec["no_log"]
     top.update({
         "servers": {"type": "list", "elements": "dict", "required": True, "options": per_server},
         "since": {"type": "str", "default": "-24h"},

@@ -31,6 +31,44 @@ fi
 grep -q "audit_hosts names no inventory host" "$work/empty.log" || { cat "$work/empty.log"; exit 1; }
 test ! -e "$work/report" || { echo "an audit of no server wrote $work/report" >&2; exit 1; }
 
+# expect_failure LOG MESSAGE ARGS...: the audit fails, saying MESSAGE.
+expect_failure() {
+    local log=$1 message=$2
+    shift 2
+    if run_audit "$@" > "$log" 2>&1; then
+        cat "$log"; echo "the audit passed with $*" >&2; exit 1
+    fi
+    grep -qF "$message" "$log" || { cat "$log"; echo "the failure does not say: $message" >&2; exit 1; }
+}
+
+# expect_summary LOG SUMMARY ARGS...: the audit (in check mode) passes and its summary starts with SUMMARY.
+expect_summary() {
+    local log=$1 summary=$2
+    shift 2
+    run_audit --check "$@" > "$log" 2>&1 || { cat "$log"; echo "the audit failed with $*" >&2; exit 1; }
+    grep -qF "## Notebook Server audit: $summary" "$log" \
+        || { cat "$log"; echo "with $*, the summary is not: $summary" >&2; exit 1; }
+}
+
+echo "== --limit narrows the audit to the hosts of target it leaves, whether it leaves localhost or not"
+expect_summary "$work/limit.log" "1 server, 1 reachable, 0 unreachable" --limit nb-busy
+if grep -E "nb-(quiet|faulty|down)" "$work/limit.log"; then echo "--limit nb-busy audited other servers" >&2; exit 1; fi
+expect_summary "$work/limit-localhost.log" "1 server, 1 reachable, 0 unreachable" --limit nb-busy,localhost
+expect_failure "$work/limit-disjoint.log" "and does --limit leave any of them?" -e target=nb-busy --limit nb-quiet
+
+echo "== audit_hosts as one text of names separated by commas; a name that is no inventory host fails"
+expect_summary "$work/hosts-text.log" "2 servers, 2 reachable, 0 unreachable" -e audit_hosts=nb-busy,nb-quiet
+expect_failure "$work/hosts-unknown.log" "audit_hosts names hosts that are not in the inventory: nb-nowhere" \
+    -e '{"audit_hosts": "nb-busy, nb-nowhere"}'
+
+echo "== one host's badly typed variable is that server's error, and the other servers are audited"
+printf 'notebook_servers:\n  hosts:\n    nb-quiet:\n      notebook_server_timeout: 30s\n' > "$work/bad-timeout.yml"
+expect_summary "$work/bad-option.log" "2 servers, 1 reachable, 1 unreachable" \
+    -i "$work/bad-timeout.yml" -e target=nb-busy:nb-quiet
+grep -qF "| nb-quiet | unreachable: nb-quiet: option timeout (host variable notebook_server_timeout) must be a number, not '30s' |" \
+    "$work/bad-option.log" || { cat "$work/bad-option.log"; echo "nb-quiet's error is not in the summary" >&2; exit 1; }
+test ! -e "$work/report" || { echo "check mode wrote $work/report" >&2; exit 1; }
+
 echo "== check mode: the servers are read, nothing is written"
 run_audit --check > "$work/check.log" 2>&1 || { cat "$work/check.log"; exit 1; }
 test ! -e "$work/report" || { echo "check mode wrote $work/report" >&2; exit 1; }
@@ -64,4 +102,5 @@ else
 fi
 
 echo "== no secret in the report files or in the play output"
-"$python" "$here/files/audit_fixture.py" secrets "$work" "$work/check.log" "$work/audit.log"
+"$python" "$here/files/audit_fixture.py" secrets "$work" "$work/check.log" "$work/audit.log" "$work/limit.log" \
+    "$work/limit-localhost.log" "$work/hosts-text.log" "$work/bad-option.log"

@@ -152,3 +152,25 @@ def test_unwritable_report_dir_fails_with_the_cause(monkeypatch, tmp_path, fleet
     result = _run(monkeypatch, _args(tmp_path, report_dir=str(blocker / "audit")))
     assert result["failed"] is True
     assert result["msg"].startswith("report_dir: could not write the report files:")
+
+
+def test_a_server_option_of_the_wrong_type_is_that_servers_error_not_the_tasks(monkeypatch, tmp_path, fleet):
+    args = _args(tmp_path)
+    args["servers"][0]["timeout"] = "10"  # a number as text, as an inventory gives it: fine
+    args["servers"].append({"name": "nb3", "url": "https://nb3.example.com:11443/arcgis", "timeout": "30s",
+                            "validate_certs": "maybe", "token_location": "cookie"})
+    result = _run(monkeypatch, args)
+    assert result["failed"] is False
+    assert [s["name"] for s in result["servers"]] == ["nb1", "nb-down", "nb-auth", "nb3"]
+    assert result["servers"][0]["reachable"] is True
+    nb3 = result["servers"][3]
+    assert nb3["reachable"] is False
+    assert nb3["error"] == (
+        "nb3: option timeout (host variable notebook_server_timeout) must be a number, not '30s'; "
+        "nb3: option validate_certs (host variable notebook_server_validate_certs) must be a boolean (true or false), "
+        "not 'maybe'; "
+        "nb3: option token_location (host variable notebook_server_token_location) must be one of body, header, "
+        "not 'cookie'")
+    assert {"server": "nb3", "error": nb3["error"]}.items() <= next(
+        a for a in result["attention"] if a["server"] == "nb3").items()
+    assert result["fleet"]["notebooks"]["quiet"] is False

@@ -330,8 +330,11 @@ def check_secrets(work, logs):
                 match = re.match(r"^(\S+)\s+:\s+ok=\d+.*?unreachable=(\d+)\s+failed=(\d+)", line)
                 if match:
                     recap[match.group(1)] = (int(match.group(2)), int(match.group(3)))
-    # The playbook is one play on the controller: unreachable servers are findings of the report, not failed hosts.
-    check(set(recap) == {"localhost"}, "the controller alone is in the play recap: %s" % recap)
+    # Every task runs on the controller (one as the first server host, delegated): unreachable servers are findings
+    # of the report, not failed or unreachable hosts.
+    check("localhost" in recap and set(recap) <= {"localhost", "nb-busy"},
+          "the controller, and the first server host of a limit that leaves localhost out, are in the play recap: %s"
+          % recap)
     check(all(value == (0, 0) for value in recap.values()), "no host failed or was unreachable: %s" % recap)
 
 
