@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from ansible.module_utils.basic import env_fallback
 
@@ -113,6 +113,17 @@ class ConnectionSettings:
         return credentials
 
 
+def id_list(options: OptionAdapter, name: str, validate: Callable[[str], str], what: str) -> List[str]:
+    """The ids option ``name`` holds (one, or a list), each checked by ``validate``, repeats dropped, order kept;
+    ``OptionError`` naming ``what`` (one id) when there is none."""
+    given = options.get(name)
+    if isinstance(given, str):
+        given = [given]
+    if not given:
+        raise OptionError("%s is required: one %s or a list of them" % (name, what))
+    return list(dict.fromkeys(validate(item) for item in given))
+
+
 def _number(options: OptionAdapter, name: str, kind: Callable[[Any], Any], default: Any, minimum: float) -> Any:
     value = options.get(name, default)
     try:
@@ -198,8 +209,12 @@ def token_provider_for(settings: ConnectionSettings) -> TokenProvider:
     return credentials
 
 
-def open_client(settings: ConnectionSettings, on_retry: Optional[Callable[[str], None]] = None) -> NotebookServerClient:
-    """A client for the settings; ``on_retry`` gets one line per retried request."""
+def open_client(settings: ConnectionSettings, on_retry: Optional[Callable[[str], None]] = None,
+                **target: str) -> NotebookServerClient:
+    """A client for the settings; ``on_retry`` gets one line per retried request.
+
+    ``target`` (``api``, ``product``) points the client at another API of the address, such as a Portal's.
+    """
     return NotebookServerClient(
         settings.site_url,
         token_provider_for(settings),
@@ -209,6 +224,7 @@ def open_client(settings: ConnectionSettings, on_retry: Optional[Callable[[str],
         referer=settings.referer,
         token_location=settings.token_location,
         on_retry=on_retry,
+        **target,
     )
 
 

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -15,6 +14,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.er
     NotFoundError,
     OptionError,
 )
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.counts import read_count
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.text import plural, shorten
 
 JOBS_PATH = "system/jobs"
@@ -24,7 +24,6 @@ DEFAULT_NUM = 100000
 SECOND_REQUEST_MARGIN = 1000
 # Never ask for more: a site with more jobs than this is read in part and said to be incomplete.
 MAX_NUM = 250000
-_SEPARATORS = str.maketrans("", "", ",_ \u00a0\u202f")
 
 
 @dataclass
@@ -43,26 +42,11 @@ class JobListing:
     incomplete_reason: Optional[str] = None
 
 
-def read_total(value: Any) -> Optional[int]:
-    """The job count the server sent, read leniently (``151``, ``151.0``, ``"151.0"``, ``"1,151"``); None when unusable."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        value = value.translate(_SEPARATORS)
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    if not math.isfinite(number) or number < 0 or number != int(number):
-        return None
-    return int(number)
-
-
 def _read_listing(answer: Any, client: Any) -> tuple:
     if not isinstance(answer, dict) or not isinstance(answer.get("asyncJobs"), list):
         raise BadResponseError("the jobs answer has no asyncJobs list; is url the Notebook Server site root?",
                                client.server)
-    return answer["asyncJobs"], read_total(answer.get("total")), answer.get("total")
+    return answer["asyncJobs"], read_count(answer.get("total")), answer.get("total")
 
 
 def _jobs_params(num: int) -> Dict[str, Any]:

@@ -10,7 +10,6 @@ model never takes an unread kernel for an idle one.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -20,6 +19,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.er
     NotFoundError,
     cause,
 )
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.counts import read_count
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.text import plural, shorten
 
 NOTEBOOKS_PATH = "notebooks"
@@ -28,22 +28,6 @@ CONTAINERS_PATH = "system/containers"
 PAGE_SIZE = 100
 # Never read more pages than this (250,000 notebooks): a bigger or endless listing is read in part and said so.
 MAX_PAGES = 2500
-_SEPARATORS = str.maketrans("", "", ",_ \u00a0\u202f")
-
-
-def read_count(value: Any) -> Optional[int]:
-    """A count the server sent, read leniently (``12``, ``12.0``, ``"12"``, ``"1,200"``); None when unusable."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        value = value.translate(_SEPARATORS)
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    if not math.isfinite(number) or number < 0 or number != int(number):
-        return None
-    return int(number)
 
 
 def scope_of(owners: Optional[Sequence[str]]) -> frozenset:

@@ -13,9 +13,8 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.op
     CONNECTION_ARGSPEC,
     OptionAdapter,
     connection_settings,
-    token_provider_for,
+    open_client,
 )
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.retry import RetryPolicy
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.urls import SHARING_API
 
 # The connection options of a task that talks to a Portal: portal_url is the address, the rest as for a site.
@@ -27,19 +26,7 @@ PORTAL_CONNECTION_ARGSPEC["portal_url"]["required"] = True
 
 def open_portal_client(options: OptionAdapter, on_retry: Optional[Callable[[str], None]] = None) -> NotebookServerClient:
     """A client of ``<portal>/sharing/rest`` (one token, retries, typed errors naming the Portal), from options."""
-    settings = connection_settings(options, portal=True)
-    return NotebookServerClient(
-        settings.site_url,
-        token_provider_for(settings),
-        verify=settings.verify,
-        timeout=settings.timeout,
-        retry_policy=RetryPolicy(retries=settings.retries),
-        referer=settings.referer,
-        token_location=settings.token_location,
-        on_retry=on_retry,
-        api=SHARING_API,
-        product="Portal",
-    )
+    return open_client(connection_settings(options, portal=True), on_retry, api=SHARING_API, product="Portal")
 
 
 def portal_error(error: NotebookServerError, client: NotebookServerClient) -> NotebookServerError:

@@ -14,12 +14,12 @@ another come between the reads leave the total as it was, and a record unread).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import BadResponseError
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.portal.client import portal_error
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.counts import read_integer
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.text import plural, shorten
 
 # The most records a Portal sends per page; asking for more gets no more.
@@ -27,7 +27,6 @@ PAGE_SIZE = 100
 # A list longer than this many pages is read in part and said to be incomplete (100,000 records at 100 a page).
 MAX_PAGES = 1000
 LAST_PAGE = -1
-_SEPARATORS = str.maketrans("", "", ",_ \u00a0\u202f")
 
 
 @dataclass
@@ -41,21 +40,6 @@ class PortalListing:
     incomplete_reason: Optional[str] = None
 
 
-def read_count(value: Any) -> Optional[int]:
-    """A count the Portal sent, read leniently (``12``, ``12.0``, ``"12"``, ``"1,151"``); None when unusable."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        value = value.translate(_SEPARATORS)
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    if not math.isfinite(number) or number != int(number):
-        return None
-    return int(number)
-
-
 def _next_start(answer: Mapping[str, Any], start: int, received: int, total: Optional[int]) -> Optional[int]:
     """Where the next page starts, LAST_PAGE after the last one, None when the answer does not say usably."""
     if "nextStart" not in answer:
@@ -63,7 +47,7 @@ def _next_start(answer: Mapping[str, Any], start: int, received: int, total: Opt
         if total is None:
             return None
         return start + received if received and start - 1 + received < total else LAST_PAGE
-    value = read_count(answer.get("nextStart"))
+    value = read_integer(answer.get("nextStart"))
     if value == LAST_PAGE:
         return LAST_PAGE
     if value is None or value <= start:
@@ -96,7 +80,7 @@ def read_pages(client: Any, path: str, key: str, params: Optional[Mapping[str, A
                 page[0].__class__ is not dict or page[0].get(id_key) != last_id):
             reason = ("the list changed while it was read (the page at start=%d did not begin with %s, the last "
                       "record read before)" % (start, last_id))
-        total = read_count(answer.get("total"))
+        total = read_integer(answer.get("total"))
         if total is None or total < 0:
             sent = answer.get("total")
             reason = reason or ("the answer has no usable total (%s), so the list is not known to be complete"

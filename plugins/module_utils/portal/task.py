@@ -14,6 +14,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.er
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import (
     OptionAdapter,
     connection_settings,
+    id_list,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.portal.client import (
     PORTAL_CONNECTION_ARGSPEC,
@@ -84,15 +85,6 @@ def run_scheduled_tasks_info(options: OptionAdapter, check_mode: bool, warn: War
         }
 
 
-def _task_ids(options: OptionAdapter) -> List[str]:
-    given = options.get("task_id")
-    if isinstance(given, str):
-        given = [given]
-    if not given:
-        raise OptionError("task_id is required: one scheduled task id or a list of them")
-    return list(dict.fromkeys(validate_task_id(task_id) for task_id in given))
-
-
 def _predicted(record: Dict[str, Any], active: bool) -> Dict[str, Any]:
     predicted = dict(record)
     predicted["active"] = active
@@ -117,7 +109,7 @@ def _failure_message(state: str, outcome: StateChange) -> str:
 
 def run_scheduled_task(options: OptionAdapter, check_mode: bool, warn: Warn) -> Dict[str, Any]:
     """Pause (``disabled``) or resume (``enabled``) the given tasks; every one is read before anything is written."""
-    task_ids = _task_ids(options)
+    task_ids = id_list(options, "task_id", validate_task_id, "scheduled task id")
     state = options.get("state")
     if state not in TASK_STATES:
         raise OptionError("state must be enabled or disabled, not %r" % (state,))

@@ -15,6 +15,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.er
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import (
     CONNECTION_ARGSPEC,
     OptionAdapter,
+    id_list,
     open_client_from,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.listing import read_job, validate_job_id
@@ -71,15 +72,6 @@ def run_site_mode(options: OptionAdapter, check_mode: bool, warn: Warn) -> Dict[
         }
 
 
-def _job_ids(options: OptionAdapter) -> List[str]:
-    given = options.get("job_id")
-    if isinstance(given, str):
-        given = [given]
-    if not given:
-        raise OptionError("job_id is required: one job id or a list of them")
-    return list(dict.fromkeys(validate_job_id(job_id) for job_id in given))
-
-
 def _job_state(record: Dict[str, Any]) -> str:
     """One line for --diff: the status as the server shows it, and whether a cancel is recorded."""
     status = str(record.get("status") or "UNKNOWN")
@@ -88,7 +80,7 @@ def _job_state(record: Dict[str, Any]) -> str:
 
 def run_job(options: OptionAdapter, check_mode: bool, warn: Warn) -> Dict[str, Any]:
     """Cancel the given jobs that still run; every id is looked up before anything is cancelled."""
-    job_ids = _job_ids(options)
+    job_ids = id_list(options, "job_id", validate_job_id, "job id")
     state = options.get("state", "cancelled")
     if state != "cancelled":
         raise OptionError("state must be cancelled, not %r" % (state,))

@@ -13,7 +13,6 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.er
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.notebooks.listing import (
     list_notebooks,
-    read_count,
     read_interactive,
 )
 from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.fake_notebook_server import (
@@ -205,11 +204,3 @@ def test_a_containers_list_with_odd_items_is_said_to_be_partial(fake_server):
     listing = read_interactive(make_client(fake_server))
     assert listing.containers_reason == "2 items of the containers list are no container record with an id, so " \
                                         "their kernels cannot be read"
-
-
-@pytest.mark.parametrize("value, count", [
-    (12, 12), ("12", 12), (12.0, 12), ("1,200", 1200), (True, None), (-1, None), ("x", None), (1.5, None),
-    (float("inf"), None), (None, None),
-])
-def test_read_count(value, count):
-    assert read_count(value) == count

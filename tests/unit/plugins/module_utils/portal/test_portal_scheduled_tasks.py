@@ -17,7 +17,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.er
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import OptionAdapter
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.portal.client import open_portal_client
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.portal.pages import read_count, read_pages
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.portal.pages import read_pages
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.portal.scheduled_tasks import (
     TasksQuery,
     annotate,
@@ -156,14 +156,6 @@ def test_an_answer_without_the_list_is_a_bad_answer(fake_server):
     fake_server.script(ALL_TASKS_URL_PATH, Reply(200, {"total": 1}))
     with portal_client() as client, pytest.raises(BadResponseError, match="has no tasks list"):
         read_pages(client, ALL_TASKS, "tasks")
-
-
-@pytest.mark.parametrize("value, expected", [
-    (12, 12), (12.0, 12), ("12", 12), ("1,151", 1151), ("12.5", None), (True, None), (None, None),
-    ("1e999", None), (-1, -1),
-])
-def test_counts_are_read_leniently(value, expected):
-    assert read_count(value) == expected
 
 
 # -- what a record means ------------------------------------------------------------------------------------
