@@ -51,13 +51,13 @@ def build_targets(servers: Sequence[Dict[str, Any]], defaults: Dict[str, Any]) -
     seen: Dict[str, int] = {}
     for index, server in enumerate(servers):
         name = str(server.get("name") or public_url(server.get("url") or defaults.get("url")) or "server %d" % (index + 1))
-        options, problems = check_server_options(name, server)
+        # A wrong option is never echoed with a secret in it, whatever was put where.
+        secrets = [str(source[key]) for source in (server, defaults) for key in SECRET_KEYS if source.get(key)]
+        options, problems = check_server_options(name, server, secrets)
         connection = dict(defaults)
         connection.update(options)
         setup_error = None
         if problems:
-            # A wrong option is never echoed with a secret in it, whatever was put where.
-            secrets = [str(connection[key]) for key in SECRET_KEYS if connection.get(key)]
             setup_error = redact("; ".join(problems), secrets)
         elif not connection.get("url"):
             setup_error = "no url is set for this server"

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Mapping, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Sequence, Tuple
 
 from ansible.module_utils.common.validation import (
     check_type_bool,
@@ -16,6 +16,7 @@ from ansible.module_utils.common.validation import (
 )
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import CONNECTION_ARGSPEC
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.secrets import redact
 
 # What each type of CONNECTION_ARGSPEC is called in a message.
 _TYPE_WORDS = {"int": "an integer", "float": "a number", "bool": "a boolean (true or false)"}
@@ -35,17 +36,20 @@ _SHOWN_CHARACTERS = 60
 _HINT = " (host variable notebook_server_%s)"
 
 
-def _shown(value: Any) -> str:
-    text = repr(value)
+def _shown(value: Any, secrets: Sequence[str]) -> str:
+    # Redacted before it is cut: a secret cut short would no longer be found.
+    text = redact(repr(value), secrets)
     return text if len(text) <= _SHOWN_CHARACTERS else text[:_SHOWN_CHARACTERS] + "..."
 
 
-def check_server_options(name: str, server: Mapping[str, Any]) -> Tuple[Dict[str, Any], List[str]]:
+def check_server_options(name: str, server: Mapping[str, Any],
+                         secrets: Sequence[str] = ()) -> Tuple[Dict[str, Any], List[str]]:
     """``(options, problems)``: the server's connection options converted as the module converts its own
     (``"30"`` -> ``30.0`` for ``timeout``), and one sentence per option that is wrong, naming the server.
 
     Options that are not set (missing or ``None``) are left out, so the task's defaults apply to them. A wrong
-    option is left out too: the server is not asked with it, and its problems say why.
+    option is left out too: the server is not asked with it, and its problems say why. A value shown in a problem
+    has every one of ``secrets`` masked.
     """
     options: Dict[str, Any] = {}
     problems: List[str] = []
@@ -58,11 +62,11 @@ def check_server_options(name: str, server: Mapping[str, Any]) -> Tuple[Dict[str
             converted = _CHECKS[kind](value)
         except (TypeError, ValueError):
             problems.append("%s: option %s%s must be %s, not %s"
-                            % (name, option, _HINT % option, _TYPE_WORDS.get(kind, kind), _shown(value)))
+                            % (name, option, _HINT % option, _TYPE_WORDS.get(kind, kind), _shown(value, secrets)))
             continue
         if choices and converted not in choices:
             problems.append("%s: option %s%s must be one of %s, not %s"
-                            % (name, option, _HINT % option, ", ".join(choices), _shown(value)))
+                            % (name, option, _HINT % option, ", ".join(choices), _shown(value, secrets)))
             continue
         options[option] = converted
     return options, problems

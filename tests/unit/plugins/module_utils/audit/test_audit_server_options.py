@@ -83,3 +83,13 @@ def test_a_bad_option_is_named_before_a_missing_url_and_never_shows_a_secret():
     targets = build_targets([{"name": "nb4", "timeout": "s3cr3t-Pa55"}], DEFAULTS)
     assert targets[0].setup_error == ("nb4: option timeout (host variable notebook_server_timeout) must be a number, "
                                       "not '********'")
+
+
+def test_a_long_secret_in_a_bad_value_is_masked_before_the_value_is_cut():
+    token = "T" + "0123456789" * 12  # longer than the part of a value a message shows
+    targets = build_targets([{"name": "nb5", "url": "https://nb5.example.com/arcgis", "token": token,
+                              "token_expiration": token}], DEFAULTS)
+    error = targets[0].setup_error
+    assert error.startswith("nb5: option token_expiration (host variable notebook_server_token_expiration) must be an "
+                            "integer, not '")
+    assert "0123456789" not in error and "********" in error
