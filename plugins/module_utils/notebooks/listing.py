@@ -151,7 +151,12 @@ def list_notebooks(client: Any) -> NotebookPages:
         if requests >= MAX_PAGES:
             reason = reason or "more than %d pages of notebooks; at most %d are ever read" % (MAX_PAGES, MAX_PAGES)
             break
-        start = _next_start(answer, start, len(page)) - 1  # one place early: see the docstring
+        if len(page) == 1:  # no place to start early from: a shift before the next page would go unseen
+            reason = reason or ("the page from start=%d holds one notebook, so whether the notebooks changed before "
+                                "the next page cannot be seen" % start)
+            start = _next_start(answer, start, 1)
+        else:
+            start = _next_start(answer, start, len(page)) - 1  # one place early: see the docstring
     odd = sum(1 for record in records if _notebook_id(record) is None)
     if odd:
         reason = "%s of the notebooks list %s not a notebook record" % (plural(odd, "item"), "is" if odd == 1 else "are")

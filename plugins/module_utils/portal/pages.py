@@ -114,6 +114,9 @@ def read_pages(client: Any, path: str, key: str, params: Optional[Mapping[str, A
         tail = page[-1]
         # One place early, when that still moves on (a page of one record would be read for ever).
         overlap = following - 1 > start and tail.__class__ is dict and isinstance(tail.get(id_key), str)
+        if not overlap and reason is None and tail.__class__ is dict:
+            reason = ("the page at start=%d holds one record, so whether the list changed before the next page "
+                      "cannot be seen" % start)
         last_id = tail.get(id_key) if overlap else None
         start = following - 1 if overlap else following
     if odd:

@@ -101,6 +101,21 @@ def test_one_closed_and_one_opened_between_pages_is_incomplete(fake_server):
                                               "did not begin with ")
 
 
+def test_a_server_that_sends_one_notebook_a_page_is_read_whole_but_said_incomplete(fake_server):
+    _open(fake_server, 3)
+    original = fake_server.answer
+
+    def one(call):
+        reply = original(call)
+        reply.body["notebooks"] = reply.body["notebooks"][:1]
+        return reply
+
+    fake_server.script("admin/notebooks", *[one] * 5)
+    pages = list_notebooks(make_client(fake_server))
+    assert [r["id"] for r in pages.records] == fake_server.notebook_ids() and pages.requests == 3
+    assert not pages.complete and "holds one notebook" in pages.incomplete_reason
+
+
 def test_a_server_that_ignores_start_does_not_loop(fake_server):
     _open(fake_server, 150)
     original = fake_server.answer

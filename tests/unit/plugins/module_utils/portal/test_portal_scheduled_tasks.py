@@ -143,9 +143,18 @@ def test_one_task_gone_and_one_come_between_pages_is_incomplete(fake_server):
     assert "changed while it was read (the page at start=10 did not begin with t09" in listing.incomplete_reason
 
 
+def test_a_portal_that_sends_one_task_a_page_cannot_show_a_shift_and_is_incomplete(fake_server):
+    fake_server.portal_tasks = tasks(3)
+    fake_server.page_cap = 1
+    with portal_client() as client:
+        listing = read_pages(client, ALL_TASKS, "tasks")
+    assert [record["id"] for record in listing.records] == ["t00", "t01", "t02"] and listing.requests == 3
+    assert not listing.complete and "holds one record" in listing.incomplete_reason
+
+
 def test_a_list_longer_than_the_page_limit_is_incomplete(fake_server):
     fake_server.portal_tasks = tasks(5)
-    fake_server.page_cap = 1
+    fake_server.page_cap = 2
     with portal_client() as client:
         listing = read_pages(client, ALL_TASKS, "tasks", max_pages=3)
     assert listing.requests == 3 and not listing.complete
