@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -334,6 +335,39 @@ def scenario_drained_again_after_a_timeout(fleet):
     check(fleet.task_writes() == [("enable", task_id, None)], "the task is resumed once: %s" % fleet.task_writes())
 
 
+def scenario_interrupted_while_waiting(fleet):
+    """Ctrl-C while the drain waits, after it set READ_ONLY and paused a task: the fact cache says the drain recorded
+    no outcome and holds the paused task; the restore resumes it and says the site may be READ_ONLY."""
+    task_id = fleet.add_task(0, "Paused, then the drain is interrupted")
+    fleet.servers[0].add_active_job(username="e_doe")
+    fleet.runs += 1
+    command = ["ansible-playbook", os.path.join(HERE, "drain.yml"), "-i", fleet.inventory(),
+               "-e", json.dumps({"drain_poll_interval": "1s", "drain_read_only": True})]
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=fleet.env(),
+                          start_new_session=True) as play:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (
+                fleet.task(task_id)["taskState"] == "disabled"
+                and fleet.servers[0].state()["site_mode"] == "READ_ONLY" and fleet.jobs_requests() >= 2):
+            time.sleep(0.2)
+        os.killpg(play.pid, signal.SIGINT)  # Ctrl-C, to the play and its workers
+        try:
+            play.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(play.pid, signal.SIGKILL)
+            play.wait()
+            check(False, "the play did not stop on Ctrl-C")
+    check(fleet.servers[0].state()["site_mode"] == "READ_ONLY", "the drain had set nb1 READ_ONLY")
+    fact = fleet.drain_facts().get("nb1") or {}
+    check(fact.get("outcome_pending") is True and fact.get("idle") is False and fact.get("read_only_requested") is True
+          and fact.get("paused_task_ids") == [task_id], "nb1 records a drain with no outcome and the task: %s" % fact)
+    fleet.portal.clear_requests()
+    output = fleet.play("restore.yml")
+    check(fleet.task_writes() == [("enable", task_id, None)], "the restore resumes the task: %s" % fleet.task_writes())
+    check("recorded no outcome (it was interrupted while it waited); it was to switch the site to READ_ONLY"
+          in flat(output), "the restore says the site may be READ_ONLY")
+
+
 def scenario_the_audit_counts_the_tasks(fleet):
     """The audit role reads the Portal once for both hosts: active and paused tasks, and the active job a task
     started, named with its server and the task's title."""
@@ -369,6 +403,7 @@ SCENARIOS = {
     "incomplete_list": scenario_an_incomplete_list_pauses_nothing,
     "bad_option": scenario_a_bad_drain_option_after_the_pause,
     "drained_again": scenario_drained_again_after_a_timeout,
+    "interrupted": scenario_interrupted_while_waiting,
     "audit": scenario_the_audit_counts_the_tasks,
 }
 
