@@ -368,6 +368,25 @@ def scenario_interrupted_while_waiting(fleet):
           in flat(output), "the restore says the site may be READ_ONLY")
 
 
+def scenario_the_portal_named_changed_meanwhile(fleet):
+    """The tasks were paused on the fleet's Portal; a restore or a drain that names another Portal fails, saying
+    which tasks of which Portal are still paused, and changes nothing; the restore on the right Portal resumes them."""
+    task_id = fleet.add_task(0, "Paused on the first Portal")
+    fleet.play("drain.yml")
+    other = {"notebook_server_portal_url": "https://portal2.example.invalid/portal"}
+    fleet.portal.clear_requests()
+    output = flat(fleet.play("restore.yml", expect_ok=False, extra_vars=other))
+    check("paused scheduled notebook tasks %s of %s" % (task_id, fleet.portal_line["url"]) in output
+          and "portal2.example.invalid" in output, "the restore names the tasks, their Portal and the other one")
+    output = flat(fleet.play("drain.yml", expect_ok=False, extra_vars=other))
+    check("An earlier drain of this host paused scheduled notebook tasks %s" % task_id in output,
+          "a drain on another Portal fails before it pauses anything")
+    check(fleet.task_writes() == [] and fleet.task(task_id)["taskState"] == "disabled", "nothing was changed")
+    check((fleet.drain_facts().get("nb1") or {}).get("paused_task_ids") == [task_id], "the record is kept")
+    fleet.play("restore.yml")
+    check(fleet.task_writes() == [("enable", task_id, None)], "the restore resumes it: %s" % fleet.task_writes())
+
+
 def scenario_the_audit_counts_the_tasks(fleet):
     """The audit role reads the Portal once for both hosts: active and paused tasks, and the active job a task
     started, named with its server and the task's title."""
@@ -404,6 +423,7 @@ SCENARIOS = {
     "bad_option": scenario_a_bad_drain_option_after_the_pause,
     "drained_again": scenario_drained_again_after_a_timeout,
     "interrupted": scenario_interrupted_while_waiting,
+    "portal_changed": scenario_the_portal_named_changed_meanwhile,
     "audit": scenario_the_audit_counts_the_tasks,
 }
 
