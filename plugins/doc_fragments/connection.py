@@ -65,12 +65,14 @@ options:
   validate_certs:
     description:
       - Check the server's TLS certificate. Turn off only for a test site; prefer O(ca_path) for a private CA.
+      - Without O(ca_path) the certificate is checked against the system's trust store (of the host that runs the
+        task, or of the execution environment), as C(curl) and M(ansible.builtin.uri) check it.
     type: bool
     default: true
   ca_path:
     description:
       - A PEM file with the CA certificate(s) that signed the server's certificate.
-      - Used for every request in place of the system trust store, even when E(REQUESTS_CA_BUNDLE) is set.
+      - Used for every request in place of the system trust store; no environment variable replaces it.
     type: path
   timeout:
     description:
@@ -88,8 +90,10 @@ options:
     type: int
     default: 3
 notes:
-  - Requires the Python libraries C(requests) and C(jmespath) on the host that runs the task
-    (the controller for a lookup; the target, usually V(localhost), for a module).
+  - Needs no Python library beyond ansible-core, except C(jmespath) for a JMESPath C(query) (on the controller for a lookup;
+    on the target, usually V(localhost), for a module).
+  - Requests go through the proxy that E(https_proxy) (or E(http_proxy) for an C(http) URL, or E(all_proxy)) names,
+    unless E(no_proxy) names the host; an C(http://) proxy, with credentials in its URL when it needs them.
 """
 
     # The same connection options for a module that talks to the Portal itself (argspec: portal/client.py,
@@ -142,12 +146,14 @@ options:
   validate_certs:
     description:
       - Check the Portal's TLS certificate. Turn off only for a test Portal; prefer O(ca_path) for a private CA.
+      - Without O(ca_path) the certificate is checked against the system's trust store (of the host that runs the
+        task, or of the execution environment), as C(curl) and M(ansible.builtin.uri) check it.
     type: bool
     default: true
   ca_path:
     description:
       - A PEM file with the CA certificate(s) that signed the Portal's certificate.
-      - Used for every request in place of the system trust store, even when E(REQUESTS_CA_BUNDLE) is set.
+      - Used for every request in place of the system trust store; no environment variable replaces it.
     type: path
   timeout:
     description:
@@ -164,7 +170,9 @@ options:
     type: int
     default: 3
 notes:
-  - Requires the Python library C(requests) on the host that runs the task (usually V(localhost)).
+  - Needs no Python library beyond ansible-core.
+  - Requests go through the proxy that E(https_proxy) (or E(http_proxy) for an C(http) URL, or E(all_proxy)) names,
+    unless E(no_proxy) names the host; an C(http://) proxy, with credentials in its URL when it needs them.
 """
 
     # What only plugins (lookups) can add: configuration from the environment, ansible.cfg and variables.

@@ -57,12 +57,14 @@ options:
   validate_certs:
     description:
       - Check the Portal's TLS certificate. Turn off only for a test Portal; prefer O(ca_path) for a private CA.
+      - Without O(ca_path) the certificate is checked against the system's trust store (of the host that runs the
+        task, or of the execution environment), as C(curl) and M(ansible.builtin.uri) check it.
     type: bool
     default: true
   ca_path:
     description:
       - A PEM file with the CA certificate(s) that signed the Portal's certificate.
-      - Used for every request in place of the system trust store, even when E(REQUESTS_CA_BUNDLE) is set.
+      - Used for every request in place of the system trust store; no environment variable replaces it.
     type: path
   timeout:
     description:
@@ -79,7 +81,9 @@ options:
     type: int
     default: 3
 notes:
-  - Requires the Python library C(requests) on the controller.
+  - Needs no Python library beyond ansible-core.
+  - Requests go through the proxy that E(https_proxy) (or E(http_proxy) for an C(http) URL, or E(all_proxy)) names,
+    unless E(no_proxy) names the host; an C(http://) proxy, with credentials in its URL when it needs them.
 """
 
     # Configuration from the environment (the names the modules fall back to) and ansible.cfg.

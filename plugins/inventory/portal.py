@@ -131,7 +131,6 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.er
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import OptionAdapter
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.urls import normalize_portal_url
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.front_door import missing_libraries
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.portal.task import run_inventory
 
 FILE_SUFFIXES = (".portal.yml", ".portal.yaml")
@@ -166,8 +165,6 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def parse(self, inventory: Any, loader: Any, path: str, cache: bool = True) -> None:
         super().parse(inventory, loader, path, cache)
-        for library, _traceback in missing_libraries(("requests",)):
-            raise AnsibleParserError(missing_required_lib(library))
         self._read_config_data(path)
         options = OptionAdapter(self._option)
         # cache is False with --flush-cache and meta: refresh_inventory; the cache option is the user's choice.

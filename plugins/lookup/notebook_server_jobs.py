@@ -97,7 +97,6 @@ from ansible.utils.display import Display
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import MissingLibraryError, NotebookServerError
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import OptionAdapter
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.front_door import missing_libraries
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.jobs.task import run
 
 display = Display()
@@ -118,8 +117,6 @@ class LookupModule(LookupBase):
         return {name: template(variables[name]) for name in names if name in variables}
 
     def run(self, terms: List[Any], variables: Optional[Dict[str, Any]] = None, **kwargs: Any) -> List[Any]:
-        for library, _traceback in missing_libraries(("requests",)):
-            raise AnsibleError(missing_required_lib(library))
         self.set_options(var_options=self._option_variables(variables), direct=kwargs)
         options = OptionAdapter.from_plugin(self)
         job_ids = list(self.get_option("job_id") or []) + [str(term) for term in self._flatten(terms)]

@@ -10,10 +10,8 @@ nothing of Ansible. Modules, lookups and action plugins differ only in how they 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import json
-import traceback
-from typing import Any, Callable, Dict, Iterator, List, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator
 
 from ansible.module_utils import basic
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -28,25 +26,12 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.se
 Task = Callable[[OptionAdapter, bool, Callable[[str], None]], Dict[str, Any]]
 
 
-def missing_libraries(names: Sequence[str]) -> List[Tuple[str, str]]:
-    """``[(name, import traceback)]`` for each library that cannot be imported; empty when all are there."""
-    missing = []
-    for name in names:
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            missing.append((name, traceback.format_exc()))
-    return missing
-
-
-def run_module(argument_spec: Dict[str, Any], task: Task, libraries: Sequence[str] = ("requests",)) -> None:
+def run_module(argument_spec: Dict[str, Any], task: Task) -> None:
     """Run ``task`` as a module: fail with the error's message (never a traceback), else exit with its result.
 
     A result may carry ``failed: True`` (a drain that timed out) and ``diff``, which is dropped unless asked for.
     """
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    for library, import_traceback in missing_libraries(libraries):
-        module.fail_json(msg=missing_required_lib(library), exception=import_traceback)
     failure = None
     try:
         result = task(OptionAdapter.from_dict(module.params), module.check_mode, module.warn)

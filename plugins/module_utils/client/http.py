@@ -19,8 +19,9 @@ Policy, in one place:
   said it did not process it (429). After a timeout or a dropped connection the outcome is unknown:
   ``WriteOutcomeUnknownError`` is raised and the caller must *read the state* the write was meant to
   change before deciding to send it again.
-* **TLS**: ``verify`` (``True``, ``False`` or a CA bundle path; see ``fold_verify``) is passed on
-  every request, so ``REQUESTS_CA_BUNDLE`` cannot silently replace a ``ca_path`` or turn checking back on.
+* **TLS**: ``verify`` (``True``: the system's CAs, ``False``, or a CA bundle path; see ``fold_verify``) is passed on
+  every request; no environment variable can replace a ``ca_path`` or turn checking back on.
+* **Transport**: the standard library's (``transport.py``); its faults say whether a request may have been sent.
 * **Redirects are not followed**: a redirect would carry the body or header to another address.
 """
 
@@ -30,9 +31,10 @@ import contextlib
 import email.utils
 import re
 import time
-from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple
 from urllib.parse import quote, urlsplit
 
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client import transport
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.bodies import (
     MAX_ANSWER_BYTES,
     Answer,
@@ -41,7 +43,6 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.bo
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import (
     BadResponseError,
-    MissingLibraryError,
     NotebookServerError,
     TLSError,
     TransportError,
@@ -56,72 +57,36 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.to
     TokenProvider,
     rejected_token_error,
 )
-
-try:
-    import requests
-    from requests import exceptions as requests_exceptions
-except ImportError:  # the front doors report it with missing_required_lib
-    requests = None
-    requests_exceptions = None
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.transport import Verify
 
 TOKEN_LOCATIONS = ("body", "header")
-_CONNECTION_REPR = re.compile(r"^(<[^>]*>|None): ")
-_OS_ERROR = re.compile(r"Failed to (?:establish a new connection|resolve '[^']*').*?\[Errno -?\d+\] ([^)]+)")
 _SSL_SOURCE = re.compile(r"\s*\(_ssl\.c:\d+\)?")
 DEFAULT_REFERER = "ansible-gisadmin-notebook_server"
 # A whole answer must arrive within this many times ``timeout`` (which bounds each wait for data).
 ANSWER_TIME_FACTOR = 4
 USER_AGENT = "gisadmin.notebook_server (Ansible)"
-Verify = Union[bool, str]
 
 
-def new_session() -> Any:
-    """The requests session of one client: one connection pool for every call it makes (tests replace it)."""
-    return requests.Session()
+def new_session() -> transport.Session:
+    """The transport of one client: kept connections for every call it makes (tests replace it)."""
+    return transport.Session()
 
 
 def fold_verify(validate_certs: bool, ca_path: Optional[str]) -> Verify:
-    """One value for requests' ``verify``: the CA path when checking with a private CA, else the boolean."""
+    """One value for TLS checking: the CA path when checking with a private CA, else the boolean."""
     if not validate_certs:
         return False
     return ca_path if ca_path else True
 
 
-def _never_sent(exc: BaseException) -> bool:
-    """True when the connection was never made, so the server cannot have seen the request."""
-    if isinstance(exc, requests_exceptions.ConnectTimeout):
-        return True
-    if isinstance(exc, requests_exceptions.ConnectionError) and not isinstance(exc, requests_exceptions.ReadTimeout):
-        reason = exc.args[0] if exc.args else None
-        reason = getattr(reason, "reason", reason)  # urllib3 MaxRetryError wraps the real cause
-        name = type(reason).__name__
-        return name in ("NewConnectionError", "NameResolutionError", "ConnectTimeoutError")
-    return False
-
-
-def _describe_transport_error(exc: BaseException, timeout: float) -> str:
-    if getattr(exc, "too_slow", False):
-        return str(exc)
-    if isinstance(exc, requests_exceptions.ConnectTimeout):
+def _describe_fault(fault: transport.Fault, timeout: float) -> str:
+    if isinstance(fault, transport.ConnectTimeout):
         return "connection failed: no connection within the timeout (%gs)" % timeout
-    if isinstance(exc, requests_exceptions.Timeout):
+    if isinstance(fault, transport.AnswerTimeout):
+        if "too slowly" in fault.message:
+            return fault.message
         return "no answer within the timeout (%gs)" % timeout
-    reason = exc.args[0] if exc.args else exc
-    reason = getattr(reason, "reason", reason)
-    details = getattr(reason, "args", ())
-    if len(details) == 2 and isinstance(details[0], str) and isinstance(details[1], BaseException):
-        # urllib3's ProtocolError("Connection aborted.", RemoteDisconnected(...)): say both plainly.
-        text = "%s: %s" % (details[0].rstrip("."), details[1])
-    else:
-        text = str(reason)
-    # urllib3 prefixes the connection's repr ("<urllib3.connection.HTTPSConnection object at 0x..>: ...").
-    text = _CONNECTION_REPR.sub("", text)
-    # "HTTPSConnection(host=.., port=..): Failed to establish a new connection: [Errno 111] Connection refused"
-    # says no more than "connection refused"; the URL is already in the message.
-    plain = _OS_ERROR.search(text)
-    if plain:
-        text = plain.group(1)[0].lower() + plain.group(1)[1:]
-    return "connection failed: %s" % (text[:200] or type(reason).__name__)
+    return "connection failed: %s" % (fault.message[:200] or type(fault).__name__)
 
 
 class NotebookServerClient:
@@ -141,8 +106,6 @@ class NotebookServerClient:
         api: str = ADMIN_API,
         product: str = "Notebook Server",
     ) -> None:
-        if requests is None:
-            raise MissingLibraryError("requests")
         if token_location not in TOKEN_LOCATIONS:
             raise ValueError("token_location must be one of %s" % ", ".join(TOKEN_LOCATIONS))
         self.server = site_url
@@ -274,22 +237,21 @@ class NotebookServerClient:
             try:
                 self.requests_sent += 1
                 started = time.monotonic()
-                response = self._session.request(
-                    method, url, data=data, params=params, headers=headers, timeout=self._timeout,
-                    verify=self._verify, allow_redirects=False, stream=True)
+                response = self._session.request(method, url, data=data, params=params, headers=headers,
+                                                 timeout=self._timeout, verify=self._verify)
                 answer = self._whole_answer(response, started, idempotent, method, label, retry)
                 if answer is None:
                     retry += 1
                     continue
                 return answer
-            except requests_exceptions.SSLError as exc:
+            except transport.TLSFailed as exc:
                 raise TLSError(
                     "TLS failed: %s. If the server uses a private CA, set ca_path to its CA certificate (PEM); "
                     "validate_certs=false switches checking off (not recommended)" % _tls_reason(exc),
                     self.server) from None
-            except (requests_exceptions.ConnectionError, requests_exceptions.Timeout) as exc:
-                problem = _describe_transport_error(exc, self._timeout)
-                if not idempotent and not _never_sent(exc):
+            except transport.Fault as exc:
+                problem = _describe_fault(exc, self._timeout)
+                if not idempotent and exc.sent:
                     raise WriteOutcomeUnknownError(
                         "%s on %s %s after the request may have been sent; it was not repeated. Read the current "
                         "state before trying again" % (problem, method, label), self.server) from None
@@ -302,14 +264,14 @@ class NotebookServerClient:
                 retry += 1
                 self._pause(retry, None, "%s on %s %s" % (problem, method, label))
                 continue
-            except (requests_exceptions.RequestException, ValueError) as exc:
+            except (transport.Unusable, ValueError) as exc:
                 raise TransportError("the request to %s could not be made: %s" % (label, redact(str(exc), self._secrets())),
                                      self.server) from None
 
     def _whole_answer(self, response: Any, started: float, idempotent: bool, method: str, label: str,
                       retry: int) -> Optional[Answer]:
         """The answer, read whole within the limits; None after a pause when its status says to try again."""
-        self._note_server_clock(response.headers.get("Date"))
+        self._note_server_clock(response.header("Date"))
         status = response.status_code
         if 300 <= status < 400:
             response.close()
@@ -319,7 +281,7 @@ class NotebookServerClient:
                 self.server, status)
         if self._retry.status_is_retryable(status, idempotent) and retry < self._retry.retries:
             response.close()
-            self._pause(retry + 1, response.headers.get("Retry-After"), "HTTP %d on %s %s" % (status, method, label))
+            self._pause(retry + 1, response.header("Retry-After"), "HTTP %d on %s %s" % (status, method, label))
             return None
         try:
             return read_body(response, started, self._timeout * ANSWER_TIME_FACTOR)
@@ -363,6 +325,6 @@ def _tls_reason(exc: BaseException) -> str:
 
 
 def _safe_location(response: Any) -> str:
-    location = response.headers.get("Location") or "(no Location header)"
+    location = response.header("Location") or "(no Location header)"
     parts = urlsplit(location)
     return "%s://%s%s" % (parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path) if parts.netloc else parts.path

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to gisadmin.notebook_server
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The one fake Notebook Server of the unit tests: a requests transport adapter, so the real client runs unchanged.
+"""The one fake Notebook Server of the unit tests: a stand-in for the client's transport, so the real client runs unchanged.
 
 It answers generateToken (server and Portal), the jobs list (``num``, ``total``, a ``max_num`` cap), single
 jobs, cancel, deleteAll, the site mode, and the interactive work: open notebooks (paged by ``start``/``num``, at
@@ -21,15 +21,9 @@ import json
 import time
 from email.utils import formatdate
 from typing import Any, Callable, Dict, List, Optional, Union
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
-import requests
-import urllib3
-from requests import exceptions as requests_exceptions
-from requests.adapters import BaseAdapter
-from requests.structures import CaseInsensitiveDict
-
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client import http
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client import http, transport
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.options import (
     OptionAdapter,
     open_client_from,
@@ -208,13 +202,12 @@ def _envelope(code: int, message: str) -> Reply:
     return Reply(200, {"error": {"code": code, "message": message, "details": []}})
 
 
-class FakeNotebookServer(BaseAdapter):
-    """One site (and its Portal). Mount it on a session with ``session()``; the fixture does that for every client."""
+class FakeNotebookServer:
+    """One site (and its Portal). ``session()`` is a transport that talks to it; the fixture gives it every client."""
 
     def __init__(self, jobs: Optional[List[Dict[str, Any]]] = None, site: str = SITE, portal: str = PORTAL,
                  max_num: Optional[int] = None, mode: str = "EDITABLE", admin: bool = True,
                  cancel_supported: bool = True, delete_all_supported: bool = True) -> None:
-        super().__init__()
         self.site = site
         self.site_path = urlsplit(site).path
         self.portal_path = urlsplit(portal).path
@@ -275,11 +268,8 @@ class FakeNotebookServer(BaseAdapter):
     def expire_tokens(self) -> None:
         self.valid_tokens = set()
 
-    def session(self) -> requests.Session:
-        session = requests.Session()
-        session.mount("https://", self)
-        session.mount("http://", self)
-        return session
+    def session(self) -> "FakeSession":
+        return FakeSession({"": self})
 
     def calls_to(self, suffix: str) -> List[Call]:
         return [c for c in self.calls if c.path.endswith(suffix)]
@@ -331,7 +321,7 @@ class FakeNotebookServer(BaseAdapter):
 
     # -- transport ------------------------------------------------------------------------------
 
-    def send(self, request: Any, **kwargs: Any) -> requests.Response:
+    def send(self, request: Any, **kwargs: Any) -> transport.Response:
         call = Call(request, kwargs, self.site_path, self.portal_path)
         self.calls.append(call)
         queued = self.scripts.get(call.path)
@@ -345,28 +335,21 @@ class FakeNotebookServer(BaseAdapter):
         fault_key = call.admin_path if call.admin_path is not None else call.sharing_path
         fault = self.faults[fault_key].pop(0) if self.faults.get(fault_key) else None
         if fault == TIMEOUT_BEFORE:
-            raise requests_exceptions.ReadTimeout("read timed out")
+            raise transport.AnswerTimeout("no answer within the timeout")
         reply = self.answer(call)
         if fault == TIMEOUT_AFTER:
-            raise requests_exceptions.ReadTimeout("read timed out")
+            raise transport.AnswerTimeout("no answer within the timeout")
         return self._response(request, reply)
 
     def close(self) -> None:
         pass
 
-    def _response(self, request: Any, reply: Reply) -> requests.Response:
-        response = requests.Response()
-        response.status_code = reply.status
-        response.headers = CaseInsensitiveDict(reply.headers)
-        if self.clock_ms is not None:
-            response.headers.setdefault("Date", formatdate(self.clock_ms / 1000.0, usegmt=True))
-        # The body as a real adapter hands it over: a urllib3 response still to be read.
-        response.raw = urllib3.HTTPResponse(body=io.BytesIO(reply.content()), headers=dict(response.headers),
-                                            status=reply.status, preload_content=False, decode_content=False)
-        response.url = request.url
-        response.request = request
-        response.reason = "Fake"
-        return response
+    def _response(self, request: Any, reply: Reply) -> transport.Response:
+        headers = dict(reply.headers)
+        if self.clock_ms is not None and not any(name.lower() == "date" for name in headers):
+            headers["Date"] = formatdate(self.clock_ms / 1000.0, usegmt=True)
+        # The body as the real transport hands it over: still to be read, a piece at a time.
+        return transport.Response(reply.status, headers, io.BytesIO(reply.content()))
 
     # -- the emulated resources -----------------------------------------------------------------
 
@@ -537,11 +520,32 @@ class FakeNotebookServer(BaseAdapter):
         return _envelope(404, "Could not find resource or operation '%s'." % "/".join(["system", "containers"] + rest))
 
 
-class _NoServer(BaseAdapter):
-    """Any address no fake serves: the connection is refused, as on a host where nothing listens."""
+class FakeRequest:
+    """A request as the transport would send it: method, whole URL (with its query), form body, headers."""
 
-    def send(self, request: Any, **kwargs: Any) -> Any:
-        raise requests_exceptions.ConnectionError("Failed to establish a new connection: [Errno 111] Connection refused")
+    def __init__(self, method: str, url: str, headers: Dict[str, str], data: Optional[Dict[str, str]],
+                 params: Optional[Dict[str, str]]) -> None:
+        self.method = method
+        self.url = url + ("?" + urlencode(params) if params else "")
+        self.body = urlencode(data) if data is not None else None
+        self.headers = dict(headers)
+
+
+class FakeSession:
+    """The transport's ``Session`` for fakes: each request goes to the fake whose address is its longest prefix;
+    an address no fake serves refuses the connection, as a host where nothing listens.
+    """
+
+    def __init__(self, servers: Dict[str, "FakeNotebookServer"]) -> None:
+        self.servers = servers
+
+    def request(self, method: str, url: str, *, headers: Dict[str, str], timeout: float, verify: Any,
+                data: Optional[Dict[str, str]] = None, params: Optional[Dict[str, str]] = None) -> transport.Response:
+        prefixes = sorted((prefix for prefix in self.servers if url.startswith(prefix)), key=len, reverse=True)
+        if not prefixes:
+            raise transport.ConnectFailed("connection refused")
+        return self.servers[prefixes[0]].send(FakeRequest(method, url, headers, data, params),
+                                              timeout=timeout, verify=verify)
 
     def close(self) -> None:
         pass
@@ -567,13 +571,8 @@ class FakeFleet:
         self.portals[portal] = server
         return server
 
-    def session(self) -> requests.Session:
-        session = requests.Session()
-        session.mount("https://", _NoServer())
-        session.mount("http://", _NoServer())
-        for site, server in list(self.servers.items()) + list(self.portals.items()):
-            session.mount(site, server)  # the longest matching prefix wins
-        return session
+    def session(self) -> FakeSession:
+        return FakeSession(dict(list(self.servers.items()) + list(self.portals.items())))
 
 
 def serve(monkeypatch: Any, server: Union[FakeNotebookServer, FakeFleet]) -> Any:

@@ -9,13 +9,11 @@ import io
 import time
 
 import pytest
-import requests
-import urllib3
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.model import AuditWindow
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.reader import read_server_jobs
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.tally import TallyRules
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client import bodies
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client import bodies, transport
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import (
     BadResponseError,
     JobNotFoundError,
@@ -204,43 +202,45 @@ def test_the_drain_waits_for_a_job_whose_cancel_is_only_requested(fake_server):
 
 # -- 7. bounds: num, body size, a whole answer's time ------------------------------------------------
 
-class _TricklingRaw:
+class _TricklingStream:
     """A body that gives one byte per read and lets the (patched) monotonic clock move a second each time."""
 
     def __init__(self, clock):
         self.clock = clock
 
-    def read1(self, _amount, decode_content=True):
+    def read1(self, _amount):
         self.clock.now += 1.0
         return b" "
 
 
-class _Response:
-    def __init__(self, raw, headers=None):
-        self.raw = raw
-        self.headers = headers or {}
-        self.status_code = 200
+class _Closed:
+    def __init__(self):
         self.closed = False
 
-    def close(self):
+    def __call__(self):
         self.closed = True
 
 
 def test_a_trickling_body_is_cut_at_the_deadline(monkeypatch):
     clock = _Clock()
     monkeypatch.setattr(bodies.time, "monotonic", clock)
-    response = _Response(_TricklingRaw(clock))
-    with pytest.raises(requests.exceptions.ReadTimeout) as caught:
+    closed = _Closed()
+    response = transport.Response(200, {}, _TricklingStream(clock), closed)
+    with pytest.raises(transport.AnswerTimeout, match="too slowly") as caught:
         bodies.read_body(response, 0.0, 30.0)
-    assert clock.now <= 31.0 and response.closed and caught.value.too_slow
+    assert clock.now <= 31.0 and closed.closed and not caught.value.sent is False
 
 
 def test_a_body_larger_than_the_limit_is_not_read_whole():
-    raw = urllib3.HTTPResponse(body=io.BytesIO(b"x" * 5000), preload_content=False)
+    closed = _Closed()
     with pytest.raises(bodies.AnswerTooLarge):
-        bodies.read_body(_Response(raw), time.monotonic(), 30.0, limit=1000)
+        bodies.read_body(transport.Response(200, {}, io.BytesIO(b"x" * 5000), closed), time.monotonic(), 30.0,
+                         limit=1000)
+    assert closed.closed
+    stream = io.BytesIO(b"x" * 5000)
     with pytest.raises(bodies.AnswerTooLarge):
-        bodies.read_body(_Response(raw, {"Content-Length": "999999999999"}), time.monotonic(), 30.0)
+        bodies.read_body(transport.Response(200, {"Content-Length": "999999999999"}, stream), time.monotonic(), 30.0)
+    assert stream.tell() == 0  # said too large from its length, before a byte was read
 
 
 def test_a_huge_answer_is_a_bad_answer_not_a_memory_error(fake_server, monkeypatch):

@@ -101,12 +101,11 @@ def test_password_and_token_are_no_log():
     assert spec["password"]["no_log"] and spec["token"]["no_log"]
 
 
-def test_missing_requests_gives_the_standard_message(monkeypatch, server):
-    monkeypatch.setitem(sys.modules, "requests", None)  # import requests now fails
+def test_no_third_party_library_is_needed_without_query(monkeypatch, server):
+    for name in ("requests", "urllib3", "jmespath"):
+        monkeypatch.setitem(sys.modules, name, None)  # importing any of them now fails
     result = _run(monkeypatch, _args())[0]
-    assert result["failed"] is True
-    assert "Failed to import the required Python library (requests)" in result["msg"]
-    assert server.calls == []
+    assert result["failed"] is False and [j["jobId"] for j in result["jobs"]] == ["j1", "j2"]
 
 
 def test_jmespath_is_needed_only_with_query(monkeypatch, server):

@@ -8,8 +8,8 @@ from __future__ import annotations
 import socket
 
 import pytest
-import requests
-from urllib3.exceptions import MaxRetryError, NewConnectionError
+
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client import transport
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import (
     AuthenticationError,
@@ -38,7 +38,7 @@ JOBS_SCRIPT = "admin/system/jobs"
 
 
 def _refused():
-    return requests.exceptions.ConnectionError(MaxRetryError(None, "/", NewConnectionError(None, "Connection refused")))
+    return transport.ConnectFailed("connection refused")
 
 
 def _secret_free(server):
@@ -264,9 +264,9 @@ def test_client_errors_are_never_retried(fake_server, status, error_type):
 
 @pytest.mark.parametrize("make_error", [
     _refused,
-    lambda: requests.exceptions.ConnectTimeout("connect timed out"),
-    lambda: requests.exceptions.ReadTimeout("read timed out"),
-    lambda: requests.exceptions.ConnectionError("Connection aborted."),
+    lambda: transport.ConnectTimeout("no connection within the timeout"),
+    lambda: transport.AnswerTimeout("no answer within the timeout"),
+    lambda: transport.ConnectionLost("Connection aborted: Remote end closed connection without response"),
 ])
 def test_reads_survive_connection_errors(fake_server, make_error):
     server = fake_server.load([job("j1")])
@@ -290,15 +290,16 @@ def test_connection_errors_that_persist_are_transport_errors(fake_server):
     with pytest.raises(TransportError) as caught:
         make_client(server).get_json(JOBS)
     message = str(caught.value)
-    assert "connection failed: Connection refused" in message and "4 attempts" in message
+    assert "connection failed: connection refused" in message and "4 attempts" in message
     assert not isinstance(caught.value, TLSError)
 
 
 def _real_connection_error(url):
-    """The exception requests really raises for ``url`` (a closed local port, an unknown host)."""
+    """The fault the real transport raises for ``url`` (a closed local port, an unknown host)."""
     try:
-        requests.get(url, timeout=5)
-    except requests.exceptions.ConnectionError as exc:
+        transport.Session().request("GET", url, headers={}, timeout=5, verify=True)
+    except transport.Fault as exc:
+        assert exc.sent is False  # nothing can have reached a server
         return exc
     raise AssertionError("%s answered" % url)
 
@@ -330,10 +331,9 @@ def test_an_unknown_host_is_said_plainly(fake_server):
 
 def test_tls_failure_is_not_retried_and_says_what_to_do(fake_server):
     server = fake_server.load()
-    server.script("admin/generateToken", requests.exceptions.SSLError(
-        "HTTPSConnectionPool(host='nb', port=11443): Max retries exceeded (Caused by SSLError(SSLCertVerificationError("
-        "1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate "
-        "(_ssl.c:1006)')))"))
+    server.script("admin/generateToken", transport.TLSFailed(
+        "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate "
+        "(_ssl.c:1006)"))
     with pytest.raises(TLSError) as caught:
         make_client(server).get_json(JOBS)
     message = str(caught.value)
@@ -346,7 +346,7 @@ def test_tls_failure_is_not_retried_and_says_what_to_do(fake_server):
 
 def test_a_write_is_not_repeated_after_a_timeout(fake_server):
     server = fake_server.load([job("j1")])
-    server.script("admin/system/jobs/j1/cancel", requests.exceptions.ReadTimeout("read timed out"),
+    server.script("admin/system/jobs/j1/cancel", transport.AnswerTimeout("no answer within the timeout"),
                   Reply(200, {"status": "success"}))
     client = make_client(server)
     with pytest.raises(WriteOutcomeUnknownError) as caught:
@@ -366,7 +366,7 @@ def test_a_write_is_not_repeated_after_a_server_error(fake_server, status):
 
 def test_a_write_is_repeated_when_it_never_left_or_was_refused_with_429(fake_server):
     server = fake_server.load([job("j1")])
-    server.script("admin/mode/update", _refused(), requests.exceptions.ConnectTimeout("connect timed out"),
+    server.script("admin/mode/update", _refused(), transport.ConnectTimeout("no connection within the timeout"),
                   Reply(429, b"", {"Retry-After": "1"}), Reply(200, {"status": "success"}))
     assert make_client(server).post_json("mode/update", {"siteMode": "READ_ONLY"}) == {"status": "success"}
     assert len(server.calls_to("/mode/update")) == 4
@@ -375,7 +375,7 @@ def test_a_write_is_repeated_when_it_never_left_or_was_refused_with_429(fake_ser
 
 def test_an_idempotent_post_is_retried_like_a_read(fake_server):
     server = fake_server.load([job("j1")])
-    server.script("admin/system/jobs/j1", requests.exceptions.ReadTimeout("read timed out"))
+    server.script("admin/system/jobs/j1", transport.AnswerTimeout("no answer within the timeout"))
     assert make_client(server).post_json("system/jobs/j1", idempotent=True)["jobId"] == "j1"
 
 

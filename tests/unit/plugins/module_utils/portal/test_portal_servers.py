@@ -133,9 +133,9 @@ def test_bad_credentials_are_named_and_the_password_is_not(portal):
 
 
 def test_tls_failure_names_the_portal_and_ca_path(portal):
-    import requests
+    from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client import transport
 
-    portal.script("/portal/sharing/rest/generateToken", requests.exceptions.SSLError(
+    portal.script("/portal/sharing/rest/generateToken", transport.TLSFailed(
         "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate in certificate chain"))
     with pytest.raises(TLSError) as caught:
         _read()
