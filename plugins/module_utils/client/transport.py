@@ -122,7 +122,7 @@ class Response:
                 raise ConnectionLost("Connection broken: the answer ended %d bytes short of its length"
                                      % self._stream.length)
             return piece
-        except TimeoutError:
+        except socket.timeout:  # TimeoutError since Python 3.10
             raise AnswerTimeout("no data within the timeout while reading the answer") from None
         except http.client.IncompleteRead as exc:
             raise ConnectionLost("Connection broken: the answer ended after %d bytes" % len(exc.partial)) from None
@@ -185,7 +185,7 @@ class Session:
         try:
             connection.request(method, target, body=body, headers=sent_headers)
             answer = connection.getresponse()
-        except TimeoutError:
+        except socket.timeout:  # TimeoutError since Python 3.10
             connection.close()
             raise AnswerTimeout("no answer within the timeout") from None
         except http.client.RemoteDisconnected:
@@ -247,7 +247,7 @@ def _connect(connection: http.client.HTTPConnection, where: str) -> None:
     except ssl.SSLError as exc:
         connection.close()
         raise TLSFailed(str(exc)) from None
-    except TimeoutError:
+    except socket.timeout:  # TimeoutError since Python 3.10
         connection.close()
         raise ConnectTimeout("no connection within the timeout") from None
     except socket.gaierror as exc:
