@@ -111,7 +111,7 @@ def _get(session, url, **extra):
 
 def test_answers_read_to_their_end_keep_the_connection_for_the_next_request(server):
     session = transport.Session()
-    for _ in range(3):
+    for _attempt in range(3):
         assert _read(_get(session, server.url)) == BODY
     assert server.connections == 1 and len(server.seen) == 3
     session.close()
