@@ -16,6 +16,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.rep
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.server_options import check_server_options
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import NotebookServerError, cause
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.secrets import public_url, redact
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.collector import collector_paused
 
 SECRET_KEYS = ("password", "token")
 DEFAULT_MAX_WORKERS = 16
@@ -107,7 +108,9 @@ def audit_fleet(targets: Sequence[AuditTarget], read_jobs: ReadJobs, max_workers
     if not targets:
         return []
     workers = max(1, min(int(max_workers), len(targets)))
-    if workers == 1:
-        return [audit_one(target, read_jobs) for target in targets]
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook-server-audit") as pool:
-        return list(pool.map(lambda target: audit_one(target, read_jobs), targets))
+    # Every server's records are decoded and tallied here: hundreds of thousands of containers, no cycle.
+    with collector_paused():
+        if workers == 1:
+            return [audit_one(target, read_jobs) for target in targets]
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook-server-audit") as pool:
+            return list(pool.map(lambda target: audit_one(target, read_jobs), targets))

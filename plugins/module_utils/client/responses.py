@@ -25,6 +25,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.er
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.secrets import redact
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.text import one_line, shorten
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.collector import collector_paused
 
 TOKEN_INVALID = 498
 TOKEN_REQUIRED = 499
@@ -127,7 +128,8 @@ def _decode(body: bytes, status: int, server: str) -> Any:
     if not body:
         return None
     try:
-        return json.loads(body)
+        with collector_paused():
+            return json.loads(body)
     except ValueError:
         return None
     except RecursionError:
