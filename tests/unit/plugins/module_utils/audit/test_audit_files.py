@@ -76,6 +76,18 @@ def test_report_files_render_all_four():
     assert json.loads(contents["report.json"].decode("utf-8")) == report
 
 
+def test_report_json_has_a_line_per_key_and_per_server():
+    report = build_report(fleet(), WINDOW, 7200.0)
+    lines = audit_files.report_json(report).splitlines()
+    assert lines[0] == "{" and lines[-1] == "}"
+    for key in report:
+        assert sum(line.startswith(json.dumps(key) + ": ") for line in lines) == 1, key
+    server_lines = [line for line in lines if line.startswith('{"name": ')]
+    assert [json.loads(line.rstrip(","))["name"] for line in server_lines] == [entry["name"] for entry in report["servers"]]
+    empty = dict(report, servers=[])
+    assert json.loads(audit_files.report_json(empty)) == empty  # an empty list stays on its key's line
+
+
 def test_write_report_files_creates_the_directory_and_reports_changes(tmp_path):
     target = tmp_path / "reports" / "today"
     contents = {"a.json": b"{}\n", "b.csv": b"x\n"}
