@@ -93,7 +93,8 @@ notes:
   - Needs no Python library beyond ansible-core, except C(jmespath) for a JMESPath C(query) (on the controller for a lookup;
     on the target, usually V(localhost), for a module).
   - Requests go through the proxy that E(https_proxy) (or E(http_proxy) for an C(http) URL, or E(all_proxy)) names,
-    unless E(no_proxy) names the host; an C(http://) proxy, with credentials in its URL when it needs them.
+    unless E(no_proxy) names the host (a name, a domain, an address or a network such as C(10.0.0.0/8)); an
+    C(http://) proxy, with credentials in its URL when it needs them (special characters %-escaped).
 """
 
     # The same connection options for a module that talks to the Portal itself (argspec: portal/client.py,
@@ -172,7 +173,8 @@ options:
 notes:
   - Needs no Python library beyond ansible-core.
   - Requests go through the proxy that E(https_proxy) (or E(http_proxy) for an C(http) URL, or E(all_proxy)) names,
-    unless E(no_proxy) names the host; an C(http://) proxy, with credentials in its URL when it needs them.
+    unless E(no_proxy) names the host (a name, a domain, an address or a network such as C(10.0.0.0/8)); an
+    C(http://) proxy, with credentials in its URL when it needs them (special characters %-escaped).
 """
 
     # What only plugins (lookups) can add: configuration from the environment, ansible.cfg and variables.

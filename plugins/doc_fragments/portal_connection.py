@@ -83,7 +83,8 @@ options:
 notes:
   - Needs no Python library beyond ansible-core.
   - Requests go through the proxy that E(https_proxy) (or E(http_proxy) for an C(http) URL, or E(all_proxy)) names,
-    unless E(no_proxy) names the host; an C(http://) proxy, with credentials in its URL when it needs them.
+    unless E(no_proxy) names the host (a name, a domain, an address or a network such as C(10.0.0.0/8)); an
+    C(http://) proxy, with credentials in its URL when it needs them (special characters %-escaped).
 """
 
     # Configuration from the environment (the names the modules fall back to) and ansible.cfg.

@@ -106,9 +106,11 @@ class Response:
         self._headers = {str(name).lower(): str(value) for name, value in headers.items()}
         self._stream = stream
         self._release = release
-        encoding = self.header("Content-Encoding").strip().lower()
-        # Only gzip is asked for; 16 + MAX_WBITS reads the gzip wrapper.
-        self._decoder = zlib.decompressobj(16 + zlib.MAX_WBITS) if encoding == "gzip" else None
+        self._ended = False  # the body was read to its end without a fault: its connection may carry another
+        # Only gzip is asked for. A gzip body may be several members one after the other.
+        self._gzip = self.header("Content-Encoding").strip().lower() == "gzip"
+        self._decoder: Any = None
+        self._compressed = b""  # compressed bytes read but not yet inflated
 
     def header(self, name: str) -> str:
         return self._headers.get(name.lower(), "")
@@ -116,42 +118,50 @@ class Response:
     def read1(self, size: int = _CHUNK) -> bytes:
         """At most ``size`` bytes of the (decompressed) body from at most one socket read; b"" at its end."""
         try:
-            piece = self._stream.read1(size) if self._decoder is None else self._inflate(size)
-            if not piece and getattr(self._stream, "length", None):
-                # http.client ends a body the server cut short quietly: the bytes its length promised are missing.
-                raise ConnectionLost("Connection broken: the answer ended %d bytes short of its length"
-                                     % self._stream.length)
+            piece = self._inflate(size) if self._gzip else self._stream.read1(size)
+            if not piece:
+                if getattr(self._stream, "length", None):
+                    # http.client ends a body the server cut short quietly: the bytes its length promised are missing.
+                    raise ConnectionLost("Connection broken: the answer ended %d bytes short of its length"
+                                         % self._stream.length)
+                self._ended = True
             return piece
         except socket.timeout:  # TimeoutError since Python 3.10
             raise AnswerTimeout("no data within the timeout while reading the answer") from None
-        except http.client.IncompleteRead as exc:
-            raise ConnectionLost("Connection broken: the answer ended after %d bytes" % len(exc.partial)) from None
+        except http.client.IncompleteRead:
+            raise ConnectionLost("Connection broken: the answer ended before its last chunk") from None
         except (http.client.HTTPException, OSError) as exc:
             raise ConnectionLost("Connection broken: %s" % (exc or type(exc).__name__)) from None
 
     def _inflate(self, size: int) -> bytes:
         # Never more than ``size`` decompressed bytes at once: a small compressed answer may inflate enormously.
-        decoder = self._decoder
         while True:
-            if decoder.unconsumed_tail:
-                piece = decoder.decompress(decoder.unconsumed_tail, size)
+            decoder = self._decoder
+            if decoder is not None and decoder.unconsumed_tail:
+                data, decoder_input = b"", decoder.unconsumed_tail
             else:
-                data = self._stream.read1(size)
+                data = self._compressed or self._stream.read1(size)
+                self._compressed = b""
                 if not data:
-                    if not decoder.eof:
+                    if decoder is not None and not decoder.eof:
                         raise ConnectionLost("Connection broken: the compressed answer ends early")
-                    return b""
-                try:
-                    piece = decoder.decompress(data, size)
-                except zlib.error as exc:
-                    raise ConnectionLost("Connection broken: the compressed answer cannot be read (%s)" % exc) from None
-            if piece or decoder.eof:
+                    return b""  # every member ended (or the body was empty: an empty answer)
+                if decoder is None or decoder.eof:
+                    decoder = self._decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)  # 16: the gzip wrapper
+                decoder_input = data
+            try:
+                piece = decoder.decompress(decoder_input, size)
+            except zlib.error as exc:
+                raise ConnectionLost("Connection broken: the compressed answer cannot be read (%s)" % exc) from None
+            if decoder.eof and decoder.unused_data:
+                self._compressed = decoder.unused_data  # the next member
+            if piece:
                 return piece
 
     def close(self) -> None:
         release, self._release = self._release, None
         if release is not None:
-            release()
+            release(self._ended)
 
 
 class Session:
@@ -191,10 +201,14 @@ class Session:
         except http.client.RemoteDisconnected:
             connection.close()
             raise ConnectionLost("Connection aborted: Remote end closed connection without response") from None
+        except (http.client.InvalidURL, ValueError) as exc:  # nothing sent: a header or address http.client refuses
+            connection.close()
+            raise Unusable(str(exc)) from None
         except (http.client.HTTPException, OSError) as exc:
             connection.close()
             raise ConnectionLost("Connection aborted: %s" % (exc or type(exc).__name__)) from None
-        return Response(answer.status, answer.headers, answer, lambda: self._release(key, connection, answer))
+        return Response(answer.status, answer.headers, answer,
+                        lambda whole: self._release(key, connection, answer, whole))
 
     def close(self) -> None:
         for connection, _since in self._idle.values():
@@ -204,9 +218,9 @@ class Session:
     def _connection(self, key: Tuple[str, str, int, Verify],
                     timeout: float) -> Tuple[http.client.HTTPConnection, Optional[Tuple[str, int, str]]]:
         """A kept connection that is still usable, else a new one, connected; and the proxy it goes through."""
-        kept = self._idle.pop(key, None)
         scheme, host, port, verify = key
-        proxy = proxy_for(scheme, host, port)
+        proxy = proxy_for(scheme, host, port)  # before a kept connection leaves the pool: this may raise
+        kept = self._idle.pop(key, None)
         if kept is not None:
             connection, since = kept
             if time.monotonic() - since < IDLE_SECONDS and _still_open(connection):
@@ -226,10 +240,9 @@ class Session:
         return connection, proxy
 
     def _release(self, key: Tuple[str, str, int, Verify], connection: http.client.HTTPConnection,
-                 answer: http.client.HTTPResponse) -> None:
-        # Only a connection whose answer was read to its end, and that the server keeps open, can carry another.
-        # (http.client says an answer of known length ended with ``length == 0`` before it says ``isclosed()``.)
-        whole = answer.isclosed() or answer.length == 0
+                 answer: http.client.HTTPResponse, whole: bool) -> None:
+        # Only a connection whose answer was read to its end without a fault, and that the server keeps open,
+        # can carry another.
         if whole and not answer.will_close and connection.sock is not None:
             answer.close()
             previous = self._idle.get(key)
@@ -260,6 +273,9 @@ def _connect(connection: http.client.HTTPConnection, where: str) -> None:
         if "Tunnel connection failed" in text:
             text = "%s: %s" % (where, text)  # the proxy refused the tunnel (407: it wants credentials)
         raise ConnectFailed(_lower_first(text)) from None
+    except http.client.HTTPException as exc:  # a proxy that answers the tunnel request with something not HTTP
+        connection.close()
+        raise ConnectFailed("%s: no HTTP answer to the tunnel request (%s)" % (where, type(exc).__name__)) from None
 
 
 def _still_open(connection: http.client.HTTPConnection) -> bool:
@@ -267,6 +283,8 @@ def _still_open(connection: http.client.HTTPConnection) -> bool:
     sock = connection.sock
     if sock is None:
         return False
+    if isinstance(sock, ssl.SSLSocket) and sock.pending():
+        return False  # decrypted bytes nobody asked for: select() cannot see them
     try:
         readable, _w, _x = select.select([sock], [], [], 0)
     except (OSError, ValueError):
@@ -287,16 +305,41 @@ def proxy_for(scheme: str, host: str, port: int) -> Optional[Tuple[str, int, str
     proxies = urllib.request.getproxies_environment()
     proxy = proxies.get(scheme) or proxies.get("all")
     if not proxy or urllib.request.proxy_bypass_environment("%s:%d" % (host, port), proxies) \
-            or urllib.request.proxy_bypass_environment(host, proxies):
+            or urllib.request.proxy_bypass_environment(host, proxies) or _in_no_proxy_networks(host, proxies):
         return None
     parts = urlsplit(proxy if "://" in proxy else "http://" + proxy)
-    if parts.scheme.lower() != "http" or not parts.hostname:
-        raise Unusable("the proxy %s is not an http:// proxy; only http:// proxies are supported"
-                       % (parts.netloc.rsplit("@", 1)[-1] or proxy))
+    try:
+        proxy_port = parts.port or 80
+    except ValueError:  # the message would quote the credentials
+        proxy_port = None
+    if parts.scheme.lower() != "http" or not parts.hostname or proxy_port is None:
+        raise Unusable("the proxy URL of the %s_proxy (or all_proxy) environment variable is not an http:// URL with a "
+                       "host and a numeric port; only http:// proxies are supported, and special characters in its "
+                       "credentials must be %%-escaped" % scheme)
     credentials = ""
     if parts.username is not None:
         credentials = "%s:%s" % (unquote(parts.username), unquote(parts.password or ""))
-    return parts.hostname, parts.port or 80, credentials
+    return parts.hostname, proxy_port, credentials
+
+
+def _in_no_proxy_networks(host: str, proxies: Dict[str, str]) -> bool:
+    """True when ``host`` is an IP address inside a network ``no_proxy`` names (``10.0.0.0/8``), as requests read it."""
+    networks = [entry.strip() for entry in proxies.get("no", "").split(",") if "/" in entry]
+    if not networks:
+        return False
+    import ipaddress  # only with a network in no_proxy
+
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False  # a name, not an address
+    for network in networks:
+        try:
+            if address in ipaddress.ip_network(network, strict=False):
+                return True
+        except ValueError:
+            continue  # not a network: urllib has read it as a name already
+    return False
 
 
 def _proxy_headers(proxy: Optional[Tuple[str, int, str]]) -> Dict[str, str]:

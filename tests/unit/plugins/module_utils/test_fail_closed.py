@@ -217,7 +217,7 @@ class _Closed:
     def __init__(self):
         self.closed = False
 
-    def __call__(self):
+    def __call__(self, whole):
         self.closed = True
 
 

@@ -34,6 +34,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         body = self.server.body
         headers = {"Content-Type": "application/json"}
+        if behaviour == "gzip_multi":
+            half = len(body) // 2
+            body = gzip.compress(body[:half]) + gzip.compress(body[half:])
+            headers["Content-Encoding"] = "gzip"
+        if behaviour == "gzip_empty":
+            body = b""
+            headers["Content-Encoding"] = "gzip"
         if behaviour in ("gzip", "gzip_truncated"):
             body = gzip.compress(body)
             headers["Content-Encoding"] = "gzip"
@@ -175,10 +182,50 @@ def test_a_truncated_gzip_answer_is_a_lost_connection(server):
         _read(_get(transport.Session(), server.url))
 
 
-def test_an_answer_cut_short_of_its_length_is_a_lost_connection(server):
+def test_an_answer_cut_short_of_its_length_is_a_lost_connection_never_kept(server):
     server.behaviour = "short"
+    session = transport.Session()
+    response = _get(session, server.url)
     with pytest.raises(transport.ConnectionLost, match="10 bytes short"):
-        _read(_get(transport.Session(), server.url))
+        _read(response)
+    response.close()
+    assert not session._idle  # pylint: disable=protected-access  # not kept, whatever select() would say later
+    server.behaviour = "ok"
+    assert _read(_get(session, server.url)) == BODY
+    assert server.connections == 2
+
+
+def test_a_gzip_answer_of_several_members_is_read_whole(server):
+    server.behaviour = "gzip_multi"
+    server.body = b'{"jobs": [' + b"1, " * 5000 + b"2]}"
+    assert _read(_get(transport.Session(), server.url)) == server.body
+
+
+def test_an_empty_gzip_answer_is_an_empty_answer(server):
+    server.behaviour = "gzip_empty"
+    session = transport.Session()
+    assert _read(_get(session, server.url)) == b""
+    server.behaviour = "ok"
+    assert _read(_get(session, server.url)) == BODY and server.connections == 1
+
+
+class _TLSSocketHolding:
+    """A TLS socket with decrypted bytes waiting inside it: select() on the raw socket cannot see them."""
+
+    def __init__(self, pending):
+        self._pending = pending
+
+    def pending(self):
+        return self._pending
+
+    def fileno(self):
+        raise AssertionError("select() must not be the only check")
+
+
+def test_a_kept_tls_connection_holding_unread_bytes_is_not_reused(monkeypatch):
+    monkeypatch.setattr(transport.ssl, "SSLSocket", _TLSSocketHolding)
+    holding = type("Connection", (), {"sock": _TLSSocketHolding(12)})()
+    assert transport._still_open(holding) is False  # pylint: disable=protected-access
 
 
 def _closed_port():
@@ -288,6 +335,48 @@ def test_a_proxy_that_refuses_the_tunnel_is_named(monkeypatch):
     listener.close()
     assert caught.value.message.startswith("the proxy 127.0.0.1:%d: " % port)
     assert "407" in caught.value.message and caught.value.sent is False
+
+
+def test_a_proxy_that_answers_the_tunnel_with_no_http_is_named(monkeypatch):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def proxy():
+        connection, _address = listener.accept()
+        with connection:
+            connection.recv(4096)
+            connection.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+            time.sleep(0.3)
+
+    thread = threading.Thread(target=proxy, daemon=True)
+    thread.start()
+    port = listener.getsockname()[1]
+    monkeypatch.setenv("https_proxy", "http://127.0.0.1:%d" % port)
+    with pytest.raises(transport.ConnectFailed) as caught:
+        _get(transport.Session(), "https://nb.example.com/arcgis")
+    thread.join(5)
+    listener.close()
+    assert caught.value.message.startswith("the proxy 127.0.0.1:%d: no HTTP answer" % port)
+    assert caught.value.sent is False
+
+
+@pytest.mark.parametrize("no_proxy, direct", [
+    ("10.0.0.0/8", True), ("10.1.2.0/24,.example.com", True), ("192.168.0.0/16", False), ("10.1.2.3", True),
+    ("not-a-network/8", False),
+])
+def test_no_proxy_networks_are_honoured(monkeypatch, no_proxy, direct):
+    monkeypatch.setenv("https_proxy", "http://proxy.example.com:3128")
+    monkeypatch.setenv("no_proxy", no_proxy)
+    found = transport.proxy_for("https", "10.1.2.3", 443)
+    assert (found is None) is direct
+
+
+def test_a_proxy_url_that_cannot_be_read_is_refused_without_its_credentials(monkeypatch):
+    monkeypatch.setenv("https_proxy", "http://svc:s3?cret@proxy.example.com:3128")
+    with pytest.raises(transport.Unusable) as caught:
+        _get(transport.Session(), "https://nb.example.com/arcgis")
+    assert "s3" not in str(caught.value) and "cret" not in str(caught.value) and "https_proxy" in str(caught.value)
 
 
 def test_one_tls_context_per_verify_value():
