@@ -126,9 +126,20 @@ options:
       - A file whose content is already the same is left alone.
     type: path
   max_workers:
-    description: How many servers are read at the same time.
+    description: How many servers are read at the same time (shared out among the O(reader_processes)).
     type: int
     default: 16
+  reader_processes:
+    description:
+      - How many processes read the servers. Decoding and tallying jobs keeps one core busy per process, so on a
+        controller with several CPUs a large fleet is read in several forked processes, each with its share of the
+        servers and of O(max_workers).
+      - V(0) is one per CPU, at most 4; V(1) reads every server in the module's own process. Never more than one
+        process per 16 servers, and one where processes cannot be forked.
+      - A reader process that dies leaves its servers in the report as not read, with the reason; it does not
+        fail the task.
+    type: int
+    default: 0
   scheduled_tasks:
     description:
       - Also read the scheduled notebook tasks of every Portal the servers name (their O(servers[].portal_url)),

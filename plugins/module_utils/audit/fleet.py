@@ -9,9 +9,10 @@ import dataclasses
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, cast
 
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.notebooks import ServerNotebooks
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.processes import in_processes
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import ServerAudit, ServerJobs
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.server_options import check_server_options
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import NotebookServerError, cause
@@ -100,17 +101,44 @@ def _redacted(notebooks: Optional[ServerNotebooks], target: AuditTarget) -> Opti
     return dataclasses.replace(notebooks, error=redact(notebooks.error, target.secrets))
 
 
-def audit_fleet(targets: Sequence[AuditTarget], read_jobs: ReadJobs, max_workers: int = DEFAULT_MAX_WORKERS) -> List[ServerAudit]:
+def audit_fleet(targets: Sequence[AuditTarget], read_jobs: ReadJobs, max_workers: int = DEFAULT_MAX_WORKERS,
+                processes: int = 1, messages: Optional[List[str]] = None) -> List[ServerAudit]:
     """Audit every target concurrently with ``read_jobs``; the result is in the order of ``targets``.
 
-    The wall time is about that of the slowest server when ``max_workers`` >= the number of servers.
+    The wall time is about that of the slowest server when ``max_workers`` >= the number of servers. With
+    ``processes`` > 1 the targets are shared out among that many forked readers (``processes.py``), with
+    ``max_workers`` shared out too; what ``read_jobs`` appended to ``messages`` in a reader is appended here.
     """
     if not targets:
         return []
-    workers = max(1, min(int(max_workers), len(targets)))
     # Every server's records are decoded and tallied here: hundreds of thousands of containers, no cycle.
     with collector_paused():
-        if workers == 1:
-            return [audit_one(target, read_jobs) for target in targets]
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook-server-audit") as pool:
-            return list(pool.map(lambda target: audit_one(target, read_jobs), targets))
+        if processes <= 1:
+            return _audit_threads(targets, read_jobs, max_workers)
+        share = -(-int(max_workers) // processes)
+        said = messages if messages is not None else []
+
+        def read_chunk(chunk: Sequence[AuditTarget]) -> Tuple[List[ServerAudit], List[str]]:
+            before = len(said)
+            return _audit_threads(chunk, read_jobs, share), said[before:]
+
+        def unread(chunk: Sequence[AuditTarget], why: str) -> Tuple[List[ServerAudit], List[str]]:
+            error = "not read: the process that read this server ended unexpectedly (%s)" % why
+            return [ServerAudit(name=target.name, url=public_url(target.connection.get("url")), reachable=False,
+                                error=error, elapsed_seconds=0.0) for target in chunk], []
+
+        # Dealt like cards: slow servers and large ones spread over every reader.
+        chunks = [list(targets[start::processes]) for start in range(processes)]
+        entries: List[Optional[ServerAudit]] = [None] * len(targets)
+        for start, (audits, chunk_messages) in enumerate(in_processes(chunks, read_chunk, unread)):
+            entries[start::processes] = audits
+            said.extend(chunk_messages)
+        return cast(List[ServerAudit], entries)  # every slot filled: each chunk's audits match it one for one
+
+
+def _audit_threads(targets: Sequence[AuditTarget], read_jobs: ReadJobs, max_workers: int) -> List[ServerAudit]:
+    workers = max(1, min(int(max_workers), len(targets)))
+    if workers == 1:
+        return [audit_one(target, read_jobs) for target in targets]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook-server-audit") as pool:
+        return list(pool.map(lambda target: audit_one(target, read_jobs), targets))

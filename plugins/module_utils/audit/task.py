@@ -24,6 +24,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.rea
     read_server_jobs,
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.model import AuditWindow
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.processes import reader_processes
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import build_report
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.scheduled_tasks import (
     portal_targets,
@@ -61,6 +62,7 @@ def _argument_spec() -> Dict[str, Dict[str, Any]]:
         "stale_after": {"type": "str", "default": "24h"},
         "report_dir": {"type": "path"},
         "max_workers": {"type": "int", "default": DEFAULT_MAX_WORKERS},
+        "reader_processes": {"type": "int", "default": 0},
         "scheduled_tasks": {"type": "bool", "default": True},
     })
     return top
@@ -79,6 +81,7 @@ class AuditSettings:
     stuck_after_seconds: float
     max_workers: int
     report_dir: Optional[str]
+    reader_processes: int = 0  # 0: one per CPU (at most 4) for a fleet large enough to share out
     notebooks: NotebookAuditSettings = NotebookAuditSettings(parse_duration(DEFAULT_QUIET_FOR), 86400.0)
 
 
@@ -98,8 +101,12 @@ def settings_from_options(options: OptionAdapter, now_ms: Optional[int] = None) 
     max_workers = int(options.get("max_workers", DEFAULT_MAX_WORKERS))
     if max_workers < 1:
         raise OptionError("max_workers must be at least 1")
+    processes = int(options.get("reader_processes") or 0)
+    if processes < 0:
+        raise OptionError("reader_processes must be 0 (one per CPU, at most 4) or a number of processes")
     return AuditSettings(since=since, window_start_ms=start_ms, now_ms=now, stuck_after_seconds=stuck_after,
-                         max_workers=max_workers, report_dir=options.get("report_dir") or None,
+                         max_workers=max_workers, reader_processes=processes,
+                         report_dir=options.get("report_dir") or None,
                          notebooks=NotebookAuditSettings(parse_duration(DEFAULT_QUIET_FOR), stale_after))
 
 
@@ -120,6 +127,8 @@ def run(options: OptionAdapter, check_mode: bool, warn: Callable[[str], None]) -
         lambda target: read_server_jobs(target.connection, rules, target.name, on_retry=retries.append,
                                         notebooks=settings.notebooks),
         max_workers=settings.max_workers,
+        processes=reader_processes(settings.reader_processes, len(targets)),
+        messages=retries,
     )
     for message in retries:
         warn(message)
