@@ -87,6 +87,12 @@ echo "audit play wall time: $(( (finished - started) / 1000000 )) ms"
 grep -q "Notebooks: 3 open (1 busy, 1 stale) in 3 containers. Not read on nb-quiet, nb-faulty, nb-down" "$work/audit.log" \
     || { echo "the summary does not say where the notebooks could not be read" >&2; exit 1; }
 
+echo "== a fleet of 32 servers read by 2 forked processes reports what one process reports"
+start_emulator many --sites 32 --generate-jobs 200 --seed 7
+ansible-playbook -i localhost, -c local -e 'ansible_python_interpreter={{ ansible_playbook_python }}' \
+    -e "many_state=$work/many.json" "$here/files/reader_processes.yml" > "$work/processes.log" 2>&1 \
+    || { cat "$work/processes.log"; exit 1; }
+
 echo "== report.html as a browser draws it"
 browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
 if [ -n "$browser" ]; then

@@ -16,9 +16,6 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.rep
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.tally import tally_jobs
 from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.audit_samples import NOW_MS, RULES, job
 
-PARENT = os.getpid()
-
-
 def _targets(count):
     return [AuditTarget("nb%02d" % number, {"url": "https://nb%02d.example.com/arcgis" % number, "password": "pw"})
             for number in range(count)]
@@ -41,7 +38,7 @@ def test_every_server_is_read_once_in_order_by_other_processes():
     assert [entry.name for entry in entries] == ["nb%02d" % number for number in range(40)]
     assert all(entry.reachable for entry in entries)
     readers = {entry.tally.csv_rows.split(b",")[1].decode().split("-pid")[1] for entry in entries}
-    assert len(readers) == 3 and str(PARENT) not in readers
+    assert len(readers) == 3 and str(os.getpid()) not in readers
     assert messages[0] == "before" and sorted(messages[1:]) == sorted("retried nb%02d" % n for n in range(40))
 
 
@@ -65,9 +62,10 @@ def test_a_chunk_no_process_could_be_forked_for_is_read_here(monkeypatch):
     def no_fork():
         raise OSError(11, "Resource temporarily unavailable")
 
+    here = os.getpid()
     monkeypatch.setattr(processes.os, "fork", no_fork)
     assert processes.in_processes([[1, 2], [3]], lambda chunk: [os.getpid()] * len(chunk),
-                                  lambda chunk, why: why) == [[PARENT, PARENT], [PARENT]]
+                                  lambda chunk, why: why) == [[here, here], [here]]
 
 
 @pytest.mark.parametrize("asked, servers, cpus, expected", [
