@@ -108,6 +108,17 @@ def test_trickle_sends_a_few_bytes_steadily_and_other_clients_are_served(site):
     assert other_answer.json()["total"] == 9 and answered - asked < 5
 
 
+def test_a_request_is_in_the_log_once_its_answer_has_begun(site):
+    """A client that has (the start of) its answer finds its entry: no race between the answer and the log."""
+    token = site.token()
+    site.control.inject_fault("trickle", bytes_per_second=20, chunk_bytes=1, path="system/jobs$")
+    with requests.post(site.admin_url + "/system/jobs", data={"f": "json", "token": token}, stream=True,
+                       headers={"Referer": REFERER}, verify=site.verify, timeout=(10, 5.0)) as answer:
+        assert answer.raw.read(1) == b"{"  # the body has begun; the rest takes minutes
+        entries = [entry for entry in site.control.requests() if entry["path"].endswith("/admin/system/jobs")]
+    assert [(entry["status"], entry["fault"]) for entry in entries] == [(200, "trickle")]
+
+
 def test_trickle_from_the_command_line_with_a_full_answer(start_emulator):
     emulator = start_emulator("--http", "--fault", "kind=trickle,bytes_per_second=40,chunk_bytes=4,path=healthcheck")
     began = time.monotonic()

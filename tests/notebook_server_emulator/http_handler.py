@@ -141,17 +141,25 @@ class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
         if mount is not None:
             self._site = mount.site
             self.server.note_site(self.connection, mount.name)
+        logged = False
         try:
             if mount is None:
                 response = Response(status=404, body=html_pages.web_server_not_found_page(), content_type=HTML_TYPE)
             else:
                 response = self._respond(request, entry, mount)
             if response is not None:
-                self._send(response)
                 entry["status"] = response.status
+                # Logged before the answer leaves: a client that has its answer always finds its entry.
+                self._log(entry, mount, started)
+                logged = True
+                self._send(response)
         finally:
-            entry["duration_ms"] = round((time.monotonic() - started) * 1000.0, 3)
-            (mount.site.log if mount is not None else self.server.unrouted_log).append(entry)
+            if not logged:
+                self._log(entry, mount, started)
+
+    def _log(self, entry: dict, mount, started: float) -> None:
+        entry["duration_ms"] = round((time.monotonic() - started) * 1000.0, 3)
+        (mount.site.log if mount is not None else self.server.unrouted_log).append(entry)
 
     def _secret_in_url(self, request: Request, mount) -> bool:
         if any(key in request.query for key in SECRET_QUERY_KEYS):

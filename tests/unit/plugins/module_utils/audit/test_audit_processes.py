@@ -16,6 +16,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.rep
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.tally import tally_jobs
 from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.module_utils.audit_samples import NOW_MS, RULES, job
 
+
 def _targets(count):
     return [AuditTarget("nb%02d" % number, {"url": "https://nb%02d.example.com/arcgis" % number, "password": "pw"})
             for number in range(count)]
