@@ -17,7 +17,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.rep
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.server_options import check_server_options
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import NotebookServerError, cause
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.secrets import public_url, redact
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.collector import collector_paused
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.collector import collector_paused
 
 SECRET_KEYS = ("password", "token")
 DEFAULT_MAX_WORKERS = 16

@@ -15,6 +15,7 @@ import json
 import re
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.collector import collector_paused
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.errors import (
     AuthenticationError,
     BadResponseError,
@@ -25,7 +26,6 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.er
 )
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.secrets import redact
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.text import one_line, shorten
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils.collector import collector_paused
 
 TOKEN_INVALID = 498
 TOKEN_REQUIRED = 499

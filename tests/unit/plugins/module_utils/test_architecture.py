@@ -20,7 +20,7 @@ PACKAGE = "ansible_collections.gisadmin.notebook_server"
 CORE = PACKAGE + ".plugins.module_utils."
 # Lower numbers are lower layers. drain and audit are peers: neither may import the other; so are jobs, portal and
 # notebooks.
-LAYERS = {"text": 0, "counts": 0, "collector": 0, "client": 1, "times": 2, "jobs": 3, "portal": 3, "notebooks": 3, "site": 4, "drain": 5,
+LAYERS = {"text": 0, "counts": 0, "client": 1, "times": 2, "jobs": 3, "portal": 3, "notebooks": 3, "site": 4, "drain": 5,
           "audit": 5, "front_door": 6}
 FRONT_DOORS = ("plugins.modules", "plugins.lookup", "plugins.action", "plugins.inventory", "plugins.filter")
 
@@ -94,7 +94,7 @@ def test_every_core_file_opens_with_a_one_line_docstring(module, path):
 
 def test_only_the_shared_files_are_flat():
     flat = sorted(name[len(CORE):] for name in _core_files() if "." not in name[len(CORE):])
-    assert flat == ["collector", "counts", "front_door", "text", "times"]
+    assert flat == ["counts", "front_door", "text", "times"]
 
 
 def test_the_architecture_page_lists_every_core_file():

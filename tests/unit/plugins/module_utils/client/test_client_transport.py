@@ -281,84 +281,66 @@ def test_an_https_proxy_address_is_refused_plainly(monkeypatch):
         _get(transport.Session(), "https://nb.example.com/arcgis")
 
 
-def test_https_goes_through_a_proxy_tunnel(monkeypatch):
-    """CONNECT to the site's address, with the proxy's credentials; the TLS handshake then fails here (no TLS
-    server behind this proxy), which is a TLS failure, never a request sent.
-    """
-    seen = []
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(1)
+class _OneShotProxy:
+    """A proxy that takes one connection, reads the CONNECT request, and plays ``answer(connection)``."""
 
-    def proxy():
-        connection, _address = listener.accept()
+    def __init__(self, answer):
+        self.requests = []
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(1)
+        self.port = self._listener.getsockname()[1]
+        self._thread = threading.Thread(target=self._serve, args=(answer,), daemon=True)
+        self._thread.start()
+
+    def _serve(self, answer):
+        connection, _address = self._listener.accept()
         with connection:
             request = b""
             while b"\r\n\r\n" not in request:
                 request += connection.recv(4096)
-            seen.append(request.decode("latin-1"))
-            connection.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
-            connection.recv(4096)  # the client's TLS hello, answered with something else
-            connection.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
-            time.sleep(0.5)
+            self.requests.append(request.decode("latin-1"))
+            answer(connection)
 
-    thread = threading.Thread(target=proxy, daemon=True)
-    thread.start()
-    monkeypatch.setenv("https_proxy", "http://u:pw@127.0.0.1:%d" % listener.getsockname()[1])
-    with pytest.raises(transport.TLSFailed) as caught:
-        _get(transport.Session(), "https://nb.example.com:11443/arcgis")
-    thread.join(5)
-    listener.close()
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self._thread.join(5)
+        self._listener.close()
+
+
+def _tunnel_then_no_tls(connection):
+    connection.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+    connection.recv(4096)  # the client's TLS hello, answered with something else
+    connection.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+    time.sleep(0.5)
+
+
+def test_https_goes_through_a_proxy_tunnel(monkeypatch):
+    """CONNECT to the site's address, with the proxy's credentials; the TLS handshake then fails here (no TLS
+    server behind this proxy), which is a TLS failure, never a request sent.
+    """
+    with _OneShotProxy(_tunnel_then_no_tls) as proxy:
+        monkeypatch.setenv("https_proxy", "http://u:pw@127.0.0.1:%d" % proxy.port)
+        with pytest.raises(transport.TLSFailed) as caught:
+            _get(transport.Session(), "https://nb.example.com:11443/arcgis")
     assert caught.value.sent is False
-    assert seen[0].startswith("CONNECT nb.example.com:11443 HTTP/1.")
-    assert "Proxy-Authorization: Basic %s" % base64.b64encode(b"u:pw").decode() in seen[0]
+    assert proxy.requests[0].startswith("CONNECT nb.example.com:11443 HTTP/1.")
+    assert "Proxy-Authorization: Basic %s" % base64.b64encode(b"u:pw").decode() in proxy.requests[0]
 
 
-def test_a_proxy_that_refuses_the_tunnel_is_named(monkeypatch):
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(1)
-
-    def proxy():
-        connection, _address = listener.accept()
-        with connection:
-            connection.recv(4096)
-            connection.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
-
-    thread = threading.Thread(target=proxy, daemon=True)
-    thread.start()
-    port = listener.getsockname()[1]
-    monkeypatch.setenv("HTTPS_PROXY", "127.0.0.1:%d" % port)
-    with pytest.raises(transport.ConnectFailed) as caught:
-        _get(transport.Session(), "https://nb.example.com/arcgis")
-    thread.join(5)
-    listener.close()
-    assert caught.value.message.startswith("the proxy 127.0.0.1:%d: " % port)
-    assert "407" in caught.value.message and caught.value.sent is False
-
-
-def test_a_proxy_that_answers_the_tunnel_with_no_http_is_named(monkeypatch):
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(1)
-
-    def proxy():
-        connection, _address = listener.accept()
-        with connection:
-            connection.recv(4096)
-            connection.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
-            time.sleep(0.3)
-
-    thread = threading.Thread(target=proxy, daemon=True)
-    thread.start()
-    port = listener.getsockname()[1]
-    monkeypatch.setenv("https_proxy", "http://127.0.0.1:%d" % port)
-    with pytest.raises(transport.ConnectFailed) as caught:
-        _get(transport.Session(), "https://nb.example.com/arcgis")
-    thread.join(5)
-    listener.close()
-    assert caught.value.message.startswith("the proxy 127.0.0.1:%d: no HTTP answer" % port)
-    assert caught.value.sent is False
+@pytest.mark.parametrize("answer, said", [
+    (b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n", "407"),
+    (b"SSH-2.0-OpenSSH_9.6\r\n", "no HTTP answer to the tunnel request"),
+])
+def test_a_proxy_that_refuses_the_tunnel_or_speaks_no_http_is_named(monkeypatch, answer, said):
+    with _OneShotProxy(lambda connection: (connection.sendall(answer), time.sleep(0.3))) as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", "127.0.0.1:%d" % proxy.port)
+        with pytest.raises(transport.ConnectFailed) as caught:
+            _get(transport.Session(), "https://nb.example.com/arcgis")
+    assert caught.value.message.startswith("the proxy 127.0.0.1:%d: " % proxy.port)
+    assert said in caught.value.message and caught.value.sent is False
 
 
 @pytest.mark.parametrize("no_proxy, direct", [

@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from ansible_collections.gisadmin.notebook_server.plugins.module_utils import collector
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client import collector
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit import fleet
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client import responses
 
