@@ -76,9 +76,8 @@ def build_targets(servers: Sequence[Dict[str, Any]], defaults: Dict[str, Any]) -
 def audit_one(target: AuditTarget, read_jobs: ReadJobs) -> ServerAudit:
     """Read one server; any exception becomes an unreachable entry whose message holds no secret."""
     started = time.monotonic()
-    url = public_url(target.connection.get("url"))
     if target.setup_error:
-        return ServerAudit(name=target.name, url=url, reachable=False, error=target.setup_error, elapsed_seconds=0.0)
+        return _unreachable(target, target.setup_error, 0.0)
     try:
         listing = read_jobs(target)
     except NotebookServerError as exc:
@@ -87,11 +86,16 @@ def audit_one(target: AuditTarget, read_jobs: ReadJobs) -> ServerAudit:
     except Exception as exc:  # pylint: disable=broad-except
         message = "%s: %s" % (exc.__class__.__name__, cause(exc))
     else:
-        return ServerAudit(name=target.name, url=url, reachable=True, tally=listing.tally,
+        return ServerAudit(name=target.name, url=public_url(target.connection.get("url")), reachable=True, tally=listing.tally,
                            reported_total=listing.reported_total, incomplete_reason=listing.incomplete_reason,
                            elapsed_seconds=time.monotonic() - started, notebooks=_redacted(listing.notebooks, target))
-    return ServerAudit(name=target.name, url=url, reachable=False, error=redact(message, target.secrets),
-                       elapsed_seconds=time.monotonic() - started)
+    return _unreachable(target, redact(message, target.secrets), time.monotonic() - started)
+
+
+def _unreachable(target: AuditTarget, error: str, elapsed_seconds: float) -> ServerAudit:
+    """The entry of a server that could not be read: its name, its URL without a secret, and why."""
+    return ServerAudit(name=target.name, url=public_url(target.connection.get("url")), reachable=False, error=error,
+                       elapsed_seconds=elapsed_seconds)
 
 
 def _redacted(notebooks: Optional[ServerNotebooks], target: AuditTarget) -> Optional[ServerNotebooks]:
@@ -124,8 +128,7 @@ def audit_fleet(targets: Sequence[AuditTarget], read_jobs: ReadJobs, max_workers
 
         def unread(chunk: Sequence[AuditTarget], why: str) -> Tuple[List[ServerAudit], List[str]]:
             error = "not read: the process that read this server ended unexpectedly (%s)" % why
-            return [ServerAudit(name=target.name, url=public_url(target.connection.get("url")), reachable=False,
-                                error=error, elapsed_seconds=0.0) for target in chunk], []
+            return [_unreachable(target, error, 0.0) for target in chunk], []
 
         # Dealt like cards: slow servers and large ones spread over every reader.
         chunks = [list(targets[start::processes]) for start in range(processes)]

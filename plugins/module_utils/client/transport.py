@@ -28,7 +28,6 @@ Verify = Union[bool, str]
 # A kept connection idle for longer may have been closed by the server in the meantime: open a new one instead.
 IDLE_SECONDS = 15.0
 _PROXY_VARIABLES = ("https_proxy", "http_proxy", "all_proxy")
-_CHUNK = 256 * 1024
 
 
 class Fault(Exception):
@@ -115,7 +114,7 @@ class Response:
     def header(self, name: str) -> str:
         return self._headers.get(name.lower(), "")
 
-    def read1(self, size: int = _CHUNK) -> bytes:
+    def read1(self, size: int) -> bytes:
         """At most ``size`` bytes of the (decompressed) body from at most one socket read; b"" at its end."""
         try:
             piece = self._inflate(size) if self._gzip else self._stream.read1(size)
@@ -243,39 +242,41 @@ class Session:
                  answer: http.client.HTTPResponse, whole: bool) -> None:
         # Only a connection whose answer was read to its end without a fault, and that the server keeps open,
         # can carry another.
-        if whole and not answer.will_close and connection.sock is not None:
-            answer.close()
-            previous = self._idle.get(key)
-            if previous is not None:
-                previous[0].close()
-            self._idle[key] = (connection, time.monotonic())
-        else:
-            answer.close()
+        keep = whole and not answer.will_close and connection.sock is not None
+        answer.close()
+        if not keep:
             connection.close()
+            return
+        previous = self._idle.get(key)
+        if previous is not None:
+            previous[0].close()
+        self._idle[key] = (connection, time.monotonic())
 
 
 def _connect(connection: http.client.HTTPConnection, where: str) -> None:
     try:
         connection.connect()
-    except ssl.SSLError as exc:
+    # ssl.SSLError and socket.timeout are OSErrors; HTTPException: a proxy that answers the tunnel request with
+    # something not HTTP.
+    except (OSError, http.client.HTTPException) as exc:
         connection.close()
-        raise TLSFailed(str(exc)) from None
-    except socket.timeout:  # TimeoutError since Python 3.10
-        connection.close()
-        raise ConnectTimeout("no connection within the timeout") from None
-    except socket.gaierror as exc:
-        connection.close()
-        raise ConnectFailed("cannot resolve %s: %s" % (where.rsplit(":", 1)[0], _lower_first(exc.strerror or str(exc)))) \
-            from None
-    except OSError as exc:
-        connection.close()
-        text = exc.strerror or str(exc) or type(exc).__name__
-        if "Tunnel connection failed" in text:
-            text = "%s: %s" % (where, text)  # the proxy refused the tunnel (407: it wants credentials)
-        raise ConnectFailed(_lower_first(text)) from None
-    except http.client.HTTPException as exc:  # a proxy that answers the tunnel request with something not HTTP
-        connection.close()
-        raise ConnectFailed("%s: no HTTP answer to the tunnel request (%s)" % (where, type(exc).__name__)) from None
+        raise _connect_fault(exc, where) from None
+
+
+def _connect_fault(exc: Exception, where: str) -> Fault:
+    """What a failed connect means, in words that name the address (or the proxy) and the cause."""
+    if isinstance(exc, ssl.SSLError):
+        return TLSFailed(str(exc))
+    if isinstance(exc, socket.timeout):  # TimeoutError since Python 3.10
+        return ConnectTimeout("no connection within the timeout")
+    if isinstance(exc, socket.gaierror):
+        return ConnectFailed("cannot resolve %s: %s" % (where.rsplit(":", 1)[0], _lower_first(exc.strerror or str(exc))))
+    if isinstance(exc, http.client.HTTPException):
+        return ConnectFailed("%s: no HTTP answer to the tunnel request (%s)" % (where, type(exc).__name__))
+    text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    if "Tunnel connection failed" in text:
+        text = "%s: %s" % (where, text)  # the proxy refused the tunnel (407: it wants credentials)
+    return ConnectFailed(_lower_first(text))
 
 
 def _still_open(connection: http.client.HTTPConnection) -> bool:
