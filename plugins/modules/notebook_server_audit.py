@@ -149,6 +149,21 @@ options:
       - A Portal that cannot be read is in the report with its error; it does not fail the task.
     type: bool
     default: true
+  result_detail:
+    description:
+      - How much of the report the task returns. The report files (O(report_dir)) always hold all of it.
+      - V(full) returns everything C(report.json) holds.
+      - V(figures) returns every count, every server's C(attention), C(oldest_active), C(stuck_jobs) and its busy
+        and stale notebooks, but leaves out the lists that grow with the fleet's history and its users, namely each
+        server's C(failed_jobs) and C(by_owner), its notebooks' C(by_owner) and C(busy_by_owner), and
+        C(scheduled_tasks.active_task_jobs) (each Portal keeps its count). These keys are absent, not empty.
+        About 2.5 KB a server instead of about 17 KB (1,000 jobs a server), because a registered result costs Ansible
+        time and memory for every value it holds, and AWX drops an event's data past 700 KB.
+      - The P(gisadmin.notebook_server.audit#role) role asks for V(figures) unless C(audit_result_detail) says
+        otherwise.
+    type: str
+    choices: [full, figures]
+    default: full
 attributes:
   check_mode:
     support: full
@@ -286,6 +301,8 @@ servers:
   description:
     - One entry per server, in the order of O(servers). The keys are described in the collection's
       R(audit guide,ansible_collections.gisadmin.notebook_server.docsite.guide_audits).
+    - With O(result_detail=figures), without C(failed_jobs), C(by_owner), C(notebooks.by_owner) and
+      C(notebooks.busy_by_owner).
   returned: always
   type: list
   elements: dict
@@ -329,7 +346,7 @@ scheduled_tasks:
     - The scheduled notebook tasks of the servers' Portals (with O(scheduled_tasks), since schema 2.1).
     - C(portals) has one entry per Portal, in the order the servers name them; C(active_task_jobs) lists every active
       job of the fleet that a scheduled task started, with its server, C(task_id), and the task's title and Portal
-      when a Portal lists it. The keys are described in the collection's
+      when a Portal lists it (not with O(result_detail=figures)). The keys are described in the collection's
       R(audit guide,ansible_collections.gisadmin.notebook_server.docsite.guide_audits).
   returned: when O(scheduled_tasks=true)
   type: dict

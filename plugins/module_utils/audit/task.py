@@ -26,6 +26,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.rea
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.model import AuditWindow
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.processes import reader_processes
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.report import build_report
+from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.result import RESULT_DETAILS, report_as_result
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.audit.scheduled_tasks import (
     portal_targets,
     read_portal_tasks,
@@ -64,6 +65,7 @@ def _argument_spec() -> Dict[str, Dict[str, Any]]:
         "max_workers": {"type": "int", "default": DEFAULT_MAX_WORKERS},
         "reader_processes": {"type": "int", "default": 0},
         "scheduled_tasks": {"type": "bool", "default": True},
+        "result_detail": {"type": "str", "default": "full", "choices": list(RESULT_DETAILS)},
     })
     return top
 
@@ -147,7 +149,7 @@ def run(options: OptionAdapter, check_mode: bool, warn: Callable[[str], None]) -
             report_files, changed_files = write_report_files(settings.report_dir, contents, check_mode=check_mode)
         except OSError as exc:
             raise OptionError("report_dir: could not write the report files: %s" % exc) from None
-    result: Dict[str, Any] = dict(report)
+    result = report_as_result(report, options.get("result_detail") or "full")
     result.update({
         "changed": bool(changed_files),
         "report_files": report_files,

@@ -87,6 +87,15 @@ echo "audit play wall time: $(( (finished - started) / 1000000 )) ms"
 grep -q "Notebooks: 3 open (1 busy, 1 stale) in 3 containers. Not read on nb-quiet, nb-faulty, nb-down" "$work/audit.log" \
     || { echo "the summary does not say where the notebooks could not be read" >&2; exit 1; }
 
+echo "== audit_report holds the report's figures by default, all of it with audit_result_detail=full"
+for detail in figures full; do
+    extra=()
+    [ "$detail" = full ] && extra=(-e audit_result_detail=full)
+    ansible-playbook "$here/files/result_detail.yml" -i "$work/inventory.yml" -e target=nb-busy:nb-quiet \
+        -e "audit_report_dir=$work/detail-$detail" -e "expected_detail=$detail" "${extra[@]}" \
+        > "$work/detail-$detail.log" 2>&1 || { cat "$work/detail-$detail.log"; exit 1; }
+done
+
 echo "== a fleet of 32 servers read by 2 forked processes reports what one process reports"
 start_emulator many --sites 32 --generate-jobs 200 --seed 7
 ansible-playbook -i localhost, -c local -e 'ansible_python_interpreter={{ ansible_playbook_python }}' \

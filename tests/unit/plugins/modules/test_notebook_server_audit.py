@@ -174,3 +174,47 @@ def test_a_server_option_of_the_wrong_type_is_that_servers_error_not_the_tasks(m
     assert {"server": "nb3", "error": nb3["error"]}.items() <= next(
         a for a in result["attention"] if a["server"] == "nb3").items()
     assert result["fleet"]["notebooks"]["quiet"] is False
+
+
+def _written_report(result):
+    with open(result["report_files"]["report.json"], encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def test_result_detail_full_returns_what_report_json_holds(monkeypatch, tmp_path, fleet):
+    fleet.servers[NB1].jobs.append(job("j4", "PROCESSING", username="erin", inputs={"taskId": "t-nightly"}))
+    result = _run(monkeypatch, _args(tmp_path, result_detail="full"))
+    written = _written_report(result)
+    assert {key: result[key] for key in written} == written
+    assert [entry["jobId"] for entry in result["scheduled_tasks"]["active_task_jobs"]] == ["j4"]
+    assert [entry["jobId"] for entry in result["servers"][0]["failed_jobs"]] == ["j2"]
+
+
+def test_result_detail_figures_leaves_the_long_lists_out_and_keeps_every_figure(monkeypatch, tmp_path, fleet):
+    fleet.servers[NB1].jobs.append(job("j4", "PROCESSING", username="erin", inputs={"taskId": "t-nightly"}))
+    result = _run(monkeypatch, _args(tmp_path, result_detail="figures"))
+    written = _written_report(result)
+    # The file still holds everything: the lists are left out of the result only.
+    assert [entry["jobId"] for entry in written["scheduled_tasks"]["active_task_jobs"]] == ["j4"]
+    assert [entry["jobId"] for entry in written["servers"][0]["failed_jobs"]] == ["j2"]
+    assert "active_task_jobs" not in result["scheduled_tasks"]
+    for entry, whole in zip(result["servers"], written["servers"]):
+        # Absent, not empty: an empty failed_jobs would say that nothing failed.
+        assert "failed_jobs" not in entry and "by_owner" not in entry
+        assert "by_owner" not in entry["notebooks"] and "busy_by_owner" not in entry["notebooks"]
+        kept = {key: value for key, value in whole.items() if key not in ("failed_jobs", "by_owner", "notebooks")}
+        assert {key: entry[key] for key in kept} == kept
+        notebooks = {key: value for key, value in whole["notebooks"].items() if key not in ("by_owner", "busy_by_owner")}
+        assert entry["notebooks"] == notebooks
+    assert result["servers"][0]["failed"] == 1 and result["servers"][0]["active"] == 2
+    assert [job_entry["jobId"] for job_entry in result["servers"][0]["stuck_jobs"]] == ["j1"]
+    assert [notebook["id"] for notebook in result["servers"][0]["notebooks"]["busy_notebooks"]] == ["n1"]
+    for key in ("fleet", "attention", "top_owners", "timeline", "window", "generated_at"):
+        assert result[key] == written[key]
+    assert result["markdown"] == _run(monkeypatch, _args(tmp_path, result_detail="full"))["markdown"]
+
+
+def test_result_detail_is_checked(monkeypatch, tmp_path, fleet):
+    result = _run(monkeypatch, _args(tmp_path, result_detail="everything"))
+    assert result["failed"] is True
+    assert "result_detail" in result["msg"] and "figures" in result["msg"]
