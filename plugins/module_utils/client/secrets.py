@@ -31,11 +31,6 @@ def spellings(secrets: Iterable[str]) -> Set[str]:
     return found
 
 
-def may_hold_secret(text: str, secrets: Iterable[str]) -> bool:
-    """True when any spelling of any secret occurs anywhere in ``text`` (keys and numbers included)."""
-    return any(spelling in text for spelling in spellings(secrets))
-
-
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """``text`` with every known secret (escaped forms too), credentials in URLs and every ``token=``/``password:``
     value masked.
