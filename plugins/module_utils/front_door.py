@@ -139,16 +139,23 @@ def _module_encoder() -> Optional[Any]:
     return get_encoder(profile, direction)
 
 
+# Ansible's own writer of a module's result (ansible-core 2.19.1 and later); None where results are written otherwise.
+_ANSIBLE_RECORD = getattr(AnsibleModule, "_record_module_result", None)
+
+
 @contextlib.contextmanager
 def written_in_pieces(module: Any) -> Iterator[None]:
     """While the module exits, its result is written as ``json_pieces`` with Ansible's own encoder, where this
-    ansible-core hands the writing to ``_record_module_result`` (2.19); elsewhere Ansible writes it as always.
+    ansible-core hands the writing to ``_record_module_result``; elsewhere, or where a subclass or a harness writes
+    results its own way (ansible.netcommon's direct execution), the result is written as always.
     """
-    original = getattr(module, "_record_module_result", None)
-    encoder = _module_encoder() if original is not None else None
+    own = (_ANSIBLE_RECORD is not None and getattr(type(module), "_record_module_result", None) is _ANSIBLE_RECORD
+           and "_record_module_result" not in vars(module))
+    encoder = _module_encoder() if own else None
     if encoder is None:
         yield
         return
+    original = module._record_module_result
 
     def record(result: Dict[str, Any]) -> None:
         if not all(isinstance(key, str) for key in result):
@@ -156,9 +163,12 @@ def written_in_pieces(module: Any) -> Iterator[None]:
             return
         write = sys.stdout.write
         write("\n")  # as Ansible prints it: a line break, the JSON text, a line break
-        for piece in json_pieces(result, lambda value: json.dumps(value, cls=encoder)):
-            write(piece)
-        write("\n")
+        try:
+            for piece in json_pieces(result, lambda value: json.dumps(value, cls=encoder)):
+                write(piece)
+        finally:
+            # Also when a piece cannot be encoded: Ansible's report of the error then starts a line of its own.
+            write("\n")
 
     module._record_module_result = record
     try:

@@ -153,12 +153,14 @@ options:
     description:
       - How much of the report the task returns. The report files (O(report_dir)) always hold all of it.
       - V(full) returns everything C(report.json) holds.
-      - V(figures) returns every count, every server's C(attention), C(oldest_active), C(stuck_jobs) and its busy
-        and stale notebooks, but leaves out the lists that grow with the fleet's history and its users, namely each
-        server's C(failed_jobs) and C(by_owner), its notebooks' C(by_owner) and C(busy_by_owner), and
-        C(scheduled_tasks.active_task_jobs) (each Portal keeps its count). These keys are absent, not empty.
-        About 2.5 KB a server instead of about 17 KB (1,000 jobs a server), because a registered result costs Ansible
-        time and memory for every value it holds, and AWX drops an event's data past 700 KB.
+      - V(figures) leaves out the lists of jobs that grow with the fleet's history and each server's tables per owner,
+        namely each server's C(failed_jobs) and C(by_owner), its notebooks' C(by_owner) and C(busy_by_owner), and
+        C(scheduled_tasks.active_task_jobs). These keys are absent, not empty; never read a missing one as none.
+        Everything else stays, including every server's counts, C(by_type), C(attention), C(oldest_active),
+        C(stuck_jobs) and busy and stale notebooks, the fleet's C(by_owner) and C(top_owners), and each Portal's count
+        of the active jobs its tasks started.
+      - With V(figures) a result holds about 2 KB a server instead of about 17 KB (1,000 jobs a server). A registered
+        result costs Ansible time and memory for every value it holds, and AWX drops an event's data past 700 KB.
       - The P(gisadmin.notebook_server.audit#role) role asks for V(figures) unless C(audit_result_detail) says
         otherwise.
     type: str

@@ -18,8 +18,10 @@ _SECRET_ASSIGNMENT = re.compile(
 
 
 def _spellings(secret: str) -> Set[str]:
-    """The secret as written, and as repr() and JSON escape it: error texts quote values both ways."""
-    return {secret, repr(secret)[1:-1], json.dumps(secret)[1:-1]}
+    """The secret as written, and as repr() and JSON escape it (JSON with and without escaping what is not ASCII):
+    error texts quote values every way, and a result's JSON text keeps non-ASCII characters as they are.
+    """
+    return {secret, repr(secret)[1:-1], json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
 
 
 def spellings(secrets: Iterable[str]) -> Set[str]:

@@ -16,6 +16,7 @@ from ansible_collections.gisadmin.notebook_server.plugins.module_utils.front_doo
     json_pieces,
     proven_free_of_secrets,
     run_module,
+    written_in_pieces,
 )
 from ansible_collections.gisadmin.notebook_server.tests.unit.plugins.modules.module_runner import module_args
 
@@ -84,6 +85,14 @@ def test_an_escaped_spelling_is_found():
     assert proven_free_of_secrets(result, [secret]) is False
 
 
+@pytest.mark.parametrize("secret", ['Mü"ller', "tab\there", "ünïcode"])
+def test_a_secret_as_json_text_writes_it_is_found(secret):
+    """The search text keeps letters that are not ASCII as they are and escapes quotes and control characters."""
+    result = _result(PIECE + 1)
+    result["jobs"][PIECE]["name"] = "login as %s" % secret
+    assert proven_free_of_secrets(result, [secret]) is False
+
+
 def test_a_key_that_is_not_text_is_never_proven_clean():
     assert proven_free_of_secrets({1: "one"}, [SECRET]) is False
 
@@ -137,3 +146,18 @@ def test_a_result_with_a_secret_is_masked_by_ansible_and_still_written_whole():
     printed = json.loads("".join(writes))
     assert len(printed["jobs"]) == PIECE + 1 and printed["jobs"][0]["name"] == "has ********"
     assert SECRET not in "".join(writes)
+
+
+def test_the_writer_is_taken_over_only_for_the_exit_and_only_where_it_is_ansibles_own():
+    class DirectExecution(basic.AnsibleModule):  # as ansible.netcommon's direct execution writes results its own way
+        def _record_module_result(self, o):
+            raise AssertionError("not called here")
+
+    plain, direct = object.__new__(basic.AnsibleModule), object.__new__(DirectExecution)
+    has_hook = hasattr(basic.AnsibleModule, "_record_module_result")  # ansible-core 2.19.1 and later
+    with module_args({}):
+        with written_in_pieces(plain):
+            assert ("_record_module_result" in vars(plain)) is has_hook
+        with written_in_pieces(direct):
+            assert "_record_module_result" not in vars(direct)
+    assert "_record_module_result" not in vars(plain)

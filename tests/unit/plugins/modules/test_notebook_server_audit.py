@@ -198,6 +198,7 @@ def test_result_detail_figures_leaves_the_long_lists_out_and_keeps_every_figure(
     assert [entry["jobId"] for entry in written["scheduled_tasks"]["active_task_jobs"]] == ["j4"]
     assert [entry["jobId"] for entry in written["servers"][0]["failed_jobs"]] == ["j2"]
     assert "active_task_jobs" not in result["scheduled_tasks"]
+    assert len(result["servers"]) == len(written["servers"]) == 3
     for entry, whole in zip(result["servers"], written["servers"]):
         # Absent, not empty: an empty failed_jobs would say that nothing failed.
         assert "failed_jobs" not in entry and "by_owner" not in entry

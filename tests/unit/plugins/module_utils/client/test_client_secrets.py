@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import json
+
 from ansible_collections.gisadmin.notebook_server.plugins.module_utils.client.secrets import MASK, public_url, redact
 
 
@@ -28,3 +30,9 @@ def test_redact_masks_json_and_form_assignments_of_unknown_values():
 
 def test_a_secret_that_contains_another_is_masked_whole():
     assert redact("value ab-cd-ef here", ["cd", "ab-cd-ef"]) == "value %s here" % MASK
+
+
+def test_a_secret_with_a_quote_and_a_letter_not_ascii_is_masked_in_json_text_of_either_kind():
+    secret = 'Mü"ller'
+    for text in (json.dumps({"msg": "login as " + secret}), json.dumps({"msg": "login as " + secret}, ensure_ascii=False)):
+        assert "ller" not in redact(text, [secret]), text
