@@ -56,6 +56,9 @@ if grep -E "nb-(quiet|faulty|down)" "$work/limit.log"; then echo "--limit nb-bus
 expect_summary "$work/limit-localhost.log" "1 server, 1 reachable, 0 unreachable" --limit nb-busy,localhost
 expect_failure "$work/limit-disjoint.log" "and does --limit leave any of them?" -e target=nb-busy --limit nb-quiet
 
+echo "== the role hands audit_reader_processes to the module, which refuses a negative number by name"
+expect_failure "$work/processes-negative.log" "reader_processes must be 0" -e audit_reader_processes=-1
+
 echo "== audit_hosts as one text of names separated by commas; a name that is no inventory host fails"
 expect_summary "$work/hosts-text.log" "2 servers, 2 reachable, 0 unreachable" -e audit_hosts=nb-busy,nb-quiet
 expect_failure "$work/hosts-unknown.log" "audit_hosts names hosts that are not in the inventory: nb-nowhere" \
